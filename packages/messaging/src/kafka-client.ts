@@ -1,0 +1,60 @@
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+
+/** The slice of a logger the messaging layer writes to (pino and Nest's Logger both fit). */
+export interface MessagingLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  logger?: MessagingLogger;
+}
+
+const levelNames: Record<logLevel, keyof MessagingLogger | undefined> = {
+  [logLevel.NOTHING]: undefined,
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function toLogCreator(logger: MessagingLogger): logCreator {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const method = levelNames[level];
+      if (!method) return;
+      const { message, ...extra } = log;
+      logger[method]({ ...extra, kafkajs: namespace }, message);
+    };
+}
+
+/** Parses "host:port,host:port" as the services and tools receive it from the environment. */
+export function parseBrokers(value: string): string[] {
+  const brokers = value
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw new Error(`not a host:port broker address: "${broker}"`);
+  }
+  if (brokers.length === 0) throw new Error('no broker address given');
+  return brokers;
+}
+
+/**
+ * The one place a KafkaJS client is made, so that a move to another client library
+ * (@confluentinc/kafka-javascript has a KafkaJS-compatible API) touches this package only.
+ */
+export function createKafka({ brokers, clientId, logger }: KafkaSettings): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    ...(logger ? { logCreator: toLogCreator(logger) } : {}),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Pool } from 'pg';
+import { KafkaHealth } from '@order-platform/messaging';
+import { KAFKA_HEALTH, PG_POOL } from '../tokens';
+
+type CheckResult = { status: 'up' } & Record<string, unknown>;
+
+async function timed(check: () => Promise<Record<string, unknown>>): Promise<CheckResult | { status: 'down'; error: string }> {
+  try {
+    return { status: 'up', ...(await check()) };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA_HEALTH) private readonly kafka: KafkaHealth,
+  ) {}
+
+  /** The process is up and serving HTTP; says nothing of its dependencies. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready only when the service's own database and Kafka both answer. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
+    const [database, kafka] = await Promise.all([
+      timed(async () => {
+        const { rows } = await this.pool.query<{ schema: string }>('select current_schema() as schema');
+        return { schema: rows[0]?.schema };
+      }),
+      timed(() => this.kafka.check()),
+    ]);
+    const ok = database.status === 'up' && kafka.status === 'up';
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ok ? 'ok' : 'unavailable', checks: { database, kafka } };
+  }
+}

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './repo';
+
+import type { StackMode, StackSettings } from './types';
+
+export type { StackMode, StackSettings } from './types';
+
+const envNames = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'KAFKA_CONNECT_URL', 'POSTGRES_ADMIN_URL'] as const;
+
+function fromEnvironment(env: NodeJS.ProcessEnv): StackSettings {
+  const missing = envNames.filter((n) => !env[n]);
+  if (missing.length > 0) throw new Error(`ORDER_PLATFORM_STACK=env needs ${missing.join(', ')}`);
+  const pg = new URL(env.POSTGRES_ADMIN_URL!);
+  const smtpHost = env.SMTP_HOST ?? '127.0.0.1';
+  return {
+    mode: 'env',
+    kafkaBrokers: env.KAFKA_BROKERS!.split(','),
+    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL!,
+    connectUrl: env.KAFKA_CONNECT_URL!,
+    postgres: { host: pg.hostname, port: Number(pg.port || 5432), database: pg.pathname.slice(1) },
+    postgresAdminUrl: env.POSTGRES_ADMIN_URL!,
+    connectDatabase: { host: env.CONNECT_DATABASE_HOST ?? pg.hostname, port: Number(pg.port || 5432) },
+    smtp: { host: smtpHost, port: Number(env.SMTP_PORT ?? 1025), webUrl: `http://${smtpHost}:${env.SMTP_WEB_PORT ?? 1080}` },
+  };
+}
+
+/** The native stack's addresses; the same port variables infra/native/stack.sh reads. */
+export function nativeSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
+  const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+  const pgPort = port('PG_PORT', 5432);
+  return {
+    mode: 'native',
+    kafkaBrokers: [`127.0.0.1:${port('KAFKA_PORT', 9092)}`],
+    schemaRegistryUrl: `http://127.0.0.1:${port('REGISTRY_PORT', 8080)}/apis/ccompat/v7`,
+    connectUrl: `http://127.0.0.1:${port('CONNECT_PORT', 8083)}`,
+    postgres: { host: '127.0.0.1', port: pgPort, database: 'platform' },
+    postgresAdminUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/platform`,
+    connectDatabase: { host: '127.0.0.1', port: pgPort },
+    smtp: { host: '127.0.0.1', port: port('SMTP_PORT', 1025), webUrl: `http://127.0.0.1:${port('SMTP_WEB_PORT', 1080)}` },
+  };
+}
+
+export function nativeStackScript(): string {
+  return join(repoRoot(), 'infra/native/stack.sh');
+}
+
+/** Runs infra/native/stack.sh; `up` is idempotent, so a running stack is reused as it is. */
+export function nativeStack(...args: string[]): string {
+  return execFileSync('bash', [nativeStackScript(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function dockerAnswers(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One stack for the whole test run: ORDER_PLATFORM_STACK=env|native|testcontainers chooses;
+ * without it, the environment's addresses if KAFKA_BROKERS and friends are set, else
+ * testcontainers when a Docker engine answers, else the native stack (started if needed).
+ */
+export async function resolveStack(env: NodeJS.ProcessEnv = process.env): Promise<StackSettings> {
+  const wanted = env.ORDER_PLATFORM_STACK as StackMode | undefined;
+  if (wanted && !['env', 'native', 'testcontainers'].includes(wanted)) {
+    throw new Error(`ORDER_PLATFORM_STACK must be env, native or testcontainers, not "${wanted}"`);
+  }
+  const mode: StackMode =
+    wanted ?? (envNames.every((n) => env[n]) ? 'env' : (await dockerAnswers()) ? 'testcontainers' : 'native');
+  if (mode === 'env') return fromEnvironment(env);
+  if (mode === 'testcontainers') {
+    const { startContainerStack } = await import('./testcontainers-stack.js');
+    return startContainerStack();
+  }
+  process.stdout.write(nativeStack('up'));
+  return nativeSettings(env);
+}
+
+/** A service's own database URL: its role and schema share the service's name. */
+export function serviceDatabaseUrl(stack: StackSettings, role: string): string {
+  return `postgres://${role}:${role}@${stack.postgres.host}:${stack.postgres.port}/${stack.postgres.database}`;
+}

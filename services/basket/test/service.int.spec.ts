@@ -1,0 +1,3 @@
+import { describeServiceContract } from '@order-platform/testing';
+
+describeServiceContract({ service: 'basket', role: 'basket' });

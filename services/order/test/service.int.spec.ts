@@ -1,0 +1,3 @@
+import { describeServiceContract } from '@order-platform/testing';
+
+describeServiceContract({ service: 'order', role: 'orders' });

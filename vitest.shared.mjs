@@ -1,0 +1,43 @@
+// One vitest setup for every package: unit specs sit beside the code (`src/**/*.spec.ts`),
+// integration specs under `test/**/*.int.spec.ts`, end-to-end specs under `test/**/*.e2e.spec.ts`.
+// Each run writes a JSON report to <repo>/.reports so scripts/run-tests.mjs can total them.
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+
+const layers = {
+  unit: { include: ['src/**/*.spec.ts', 'test/**/*.unit.spec.ts'], timeout: 10_000 },
+  integration: { include: ['test/**/*.int.spec.ts'], timeout: 180_000 },
+  e2e: { include: ['test/**/*.e2e.spec.ts'], timeout: 300_000 },
+};
+
+/** @param {{ layer: keyof typeof layers, packageDir: string }} options */
+export function vitestConfig({ layer, packageDir }) {
+  const { include, timeout } = layers[layer];
+  const needsStack = layer !== 'unit';
+  const reportsDir = process.env.REPORTS_DIR ?? join(repoRoot, '.reports');
+  return defineConfig({
+    plugins: [swc.vite({ module: { type: 'es6' } })],
+    // Workspace packages are tested from their TypeScript sources (the "source" export
+    // condition), so a test never runs against a stale dist/ build.
+    ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+    test: {
+      root: packageDir,
+      include,
+      environment: 'node',
+      testTimeout: timeout,
+      hookTimeout: timeout,
+      passWithNoTests: true,
+      // Integration tests share one stack and isolate themselves by names, but a 2-core
+      // machine gains nothing from running several Kafka-heavy files at once.
+      fileParallelism: !needsStack,
+      globalSetup: needsStack ? [resolve(repoRoot, 'packages/testing/src/global-setup.ts')] : [],
+      reporters: ['default', 'json'],
+      outputFile: { json: join(reportsDir, `${basename(packageDir)}.${layer}.json`) },
+    },
+  });
+}

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { type StackSettings, uniqueName } from '@order-platform/testing';
-import { KafkaConnectClient, outboxConnectorConfig } from '../src';
+import { heartbeatTopic, KafkaConnectClient, outboxConnectorConfig } from '../src';
 
 export interface OutboxRow {
   id: string;
@@ -49,7 +49,13 @@ export class OutboxFixture {
     `);
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.partitions }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: this.topic, numPartitions: this.partitions },
+        { topic: heartbeatTopic(this.name), numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
     await this.connect.putConnector(
       this.connectorName,
@@ -64,6 +70,7 @@ export class OutboxFixture {
         publicationName: this.name,
         tables: [`${this.schema}.outbox`],
         topicPrefix: this.name,
+        heartbeatIntervalMs: 1000,
       }),
     );
     await this.connect.waitUntilRunning(this.connectorName, 90_000);
@@ -116,7 +123,7 @@ export class OutboxFixture {
     await this.admin.end();
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [this.topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [this.topic, heartbeatTopic(this.name)] }).catch(() => undefined);
     await admin.disconnect();
   }
 

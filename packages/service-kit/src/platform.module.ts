@@ -64,7 +64,7 @@ export class PlatformModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
-    this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}`);
+    this.logger.log(`closing Kafka and Postgres connections${signal ? ` (${signal})` : ""}`);
     await Promise.allSettled([this.kafkaHealth.close(), this.pool.end()]);
   }
 }

@@ -28,14 +28,31 @@ export async function runService<S extends z.ZodType<BaseConfig>>(definition: Se
     throw error;
   }
   const app = await NestFactory.create(definition.appModule(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  const forceExit = () => {
-    // Shutdown hooks that hang (a broker that went away) must not keep the process alive.
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  // Node prints process warnings (KafkaJS 2.2.4 triggers TimeoutNegativeWarning on Node 24)
+  // as plain text on stderr; send them through the logger so every line stays JSON.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn({ warning: warning.name, stack: warning.stack }, warning.message));
+  // On SIGTERM/SIGINT: stop taking requests, run every shutdown hook (consumers commit or
+  // roll back, pools close), then exit 0. A hook that hangs (a broker that went away) must
+  // not keep the process alive, so a timer forces exit 1 after SHUTDOWN_TIMEOUT_MS.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`received ${signal}, shutting down`);
     setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', forceExit);
-  process.once('SIGINT', forceExit);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   await app.listen(config.PORT, config.HOST);
-  app.get(Logger).log(`${config.SERVICE_NAME} listening on ${config.HOST}:${config.PORT}`);
+  logger.log(`${config.SERVICE_NAME} listening on ${config.HOST}:${config.PORT}`);
 }

@@ -69,7 +69,7 @@ export function describeServiceContract({ service, role, extraEnv }: ServiceUnde
       const started = Date.now();
       expect(await running.stop('SIGTERM')).toBe(0);
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(running.output()).toContain('shutting down on SIGTERM');
+      expect(running.output()).toContain('received SIGTERM, shutting down');
     });
 
     it('answers ready 503 while its database does not answer, yet stays live', async () => {

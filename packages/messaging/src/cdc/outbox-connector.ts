@@ -28,6 +28,17 @@ export interface OutboxConnectorOptions {
   tables: readonly string[];
   /** Prefix for Debezium's own topics (heartbeats, and the name space of its offsets). */
   topicPrefix: string;
+  /** How often Debezium confirms its position to Postgres when no outbox row comes (default 5 s). */
+  heartbeatIntervalMs?: number;
+}
+
+/**
+ * Debezium's heartbeat topic for a connector. It must exist before the connector starts:
+ * the broker does not auto-create topics, and the connector is not allowed to (a
+ * mistyped outbox topic would otherwise appear silently with one partition).
+ */
+export function heartbeatTopic(topicPrefix: string): string {
+  return `__debezium-heartbeat.${topicPrefix}`;
 }
 
 export const OUTBOX_COLUMNS = ['id', 'aggregatetype', 'aggregateid', 'type', 'topic', 'payload', 'created_at'] as const;
@@ -52,6 +63,11 @@ export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string,
     'table.include.list': o.tables.join(','),
     // Outbox rows are events to deliver from now on, not state to snapshot.
     'snapshot.mode': 'no_data',
+    // The slot only advances when Debezium confirms an LSN, and it only sees outbox
+    // changes. On a database busy with other tables, without heartbeats the slot would pin
+    // WAL for as long as no outbox row is written. Heartbeat records (not outbox change
+    // events) pass through the EventRouter and BinaryDataConverter's delegate unchanged.
+    'heartbeat.interval.ms': String(o.heartbeatIntervalMs ?? 5000),
     // Fail rather than run without KIP-618 exactly-once delivery of outbox rows.
     'exactly.once.support': 'required',
     'transaction.boundary': 'poll',

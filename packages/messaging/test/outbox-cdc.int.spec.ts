@@ -73,6 +73,13 @@ describe('outbox → Debezium → Kafka', () => {
     }
   });
 
+  it('keeps the replication slot moving while the outbox is idle and other tables write WAL', async () => {
+    await fixture.writeUnpublishedWal(2000);
+    // Heartbeats (1 s here) write a row Debezium receives and confirms; without them the
+    // slot would stay at the last outbox row and pin all WAL written since.
+    await fixture.waitUntilSlotCaughtUp(30_000);
+  });
+
   it('loses and duplicates nothing when Kafka Connect is SIGKILLed mid-stream of 1,000 rows', async (ctx) => {
     const controls = stackControls(stack);
     if (!controls) {

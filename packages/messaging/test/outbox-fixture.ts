@@ -43,9 +43,11 @@ export class OutboxFixture {
     await this.admin.query(`
       create schema ${this.schema};
       create table ${this.schema}.outbox (like basket.outbox including all);
+      create table ${this.schema}.heartbeat (like cdc.heartbeat including all);
       grant usage on schema ${this.schema} to debezium;
       grant select on ${this.schema}.outbox to debezium;
-      create publication ${this.name} for table ${this.schema}.outbox with (publish = 'insert');
+      grant select, insert, delete on ${this.schema}.heartbeat to debezium;
+      create publication ${this.name} for table ${this.schema}.outbox, ${this.schema}.heartbeat with (publish = 'insert');
     `);
     const admin = this.kafka.admin();
     await admin.connect();
@@ -71,6 +73,7 @@ export class OutboxFixture {
         tables: [`${this.schema}.outbox`],
         topicPrefix: this.name,
         heartbeatIntervalMs: 1000,
+        heartbeatTable: `${this.schema}.heartbeat`,
       }),
     );
     await this.connect.waitUntilRunning(this.connectorName, 90_000);
@@ -94,6 +97,12 @@ export class OutboxFixture {
       `insert into ${this.schema}.outbox (id, aggregatetype, aggregateid, type, topic, payload) values ${tuples.join(',')}`,
       values,
     );
+  }
+
+  /** Writes WAL that the connector's publication does not carry (another table's rows). */
+  async writeUnpublishedWal(rows: number): Promise<void> {
+    await this.admin.query(`create table if not exists ${this.schema}.noise (n int, at timestamptz default now())`);
+    await this.admin.query(`insert into ${this.schema}.noise (n) select generate_series(1, $1::int)`, [rows]);
   }
 
   /** Resolves once Debezium has confirmed everything written so far back to Postgres. */

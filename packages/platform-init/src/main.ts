@@ -1,24 +1,54 @@
 #!/usr/bin/env node
-import { KafkaConnectClient } from '@order-platform/messaging';
+import { registerContracts } from '@order-platform/contracts';
+import { createKafka, KafkaConnectClient, parseBrokers } from '@order-platform/messaging';
 import { z } from 'zod';
-import { PLATFORM_CONNECTOR, platformOutboxConnector } from './platform';
+import { PLATFORM_CONNECTOR, PLATFORM_HEARTBEAT_TOPIC, platformOutboxConnector } from './platform';
 
-const env = z
-  .object({
-    KAFKA_CONNECT_URL: z.url(),
-    CONNECT_DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
-    CONNECT_DATABASE_PORT: z.coerce.number().int().default(5432),
-  })
-  .parse(process.env);
+const settings = z.object({
+  KAFKA_BROKERS: z.string().min(1),
+  SCHEMA_REGISTRY_URL: z.url(),
+  KAFKA_CONNECT_URL: z.url(),
+  CONNECT_DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+  CONNECT_DATABASE_PORT: z.coerce.number().int().default(5432),
+});
 
+const log = (line: string) => process.stdout.write(`platform-init: ${line}\n`);
+
+/**
+ * Sets up a running stack for the platform, idempotently: every topic of the catalogue
+ * with its partitions, every schema under its subject, Debezium's heartbeat topic, and the
+ * outbox connector (created or updated, then waited on until it runs).
+ */
 async function main(): Promise<void> {
+  const parsed = settings.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const env = parsed.data;
+  const brokers = parseBrokers(env.KAFKA_BROKERS);
+
+  const result = await registerContracts({ registryUrl: env.SCHEMA_REGISTRY_URL, brokers, log });
+  log(`${result.schemas.length} schemas registered, ${result.createdTopics.length} topics created, ${result.existingTopics.length} already there`);
+
+  const admin = createKafka({ brokers, clientId: 'platform-init' }).admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    if (!existing.includes(PLATFORM_HEARTBEAT_TOPIC)) {
+      await admin.createTopics({ topics: [{ topic: PLATFORM_HEARTBEAT_TOPIC, numPartitions: 1 }], waitForLeaders: true });
+      log(`created ${PLATFORM_HEARTBEAT_TOPIC}`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+
   const connect = new KafkaConnectClient(env.KAFKA_CONNECT_URL);
   await connect.putConnector(
     PLATFORM_CONNECTOR,
     platformOutboxConnector({ host: env.CONNECT_DATABASE_HOST, port: env.CONNECT_DATABASE_PORT }),
   );
   await connect.waitUntilRunning(PLATFORM_CONNECTOR, 120_000);
-  process.stdout.write(`platform-init: connector ${PLATFORM_CONNECTOR} is RUNNING\n`);
+  log(`connector ${PLATFORM_CONNECTOR} is RUNNING`);
 }
 
 main().catch((error: unknown) => {

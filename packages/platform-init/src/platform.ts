@@ -1,4 +1,4 @@
-import { outboxConnectorConfig, type OutboxConnectorOptions } from '@order-platform/messaging';
+import { heartbeatTopic, outboxConnectorConfig, type OutboxConnectorOptions } from '@order-platform/messaging';
 
 /** The services that write an outbox, with the Postgres schema (and role) each owns. */
 export const SERVICE_SCHEMAS = {
@@ -10,6 +10,8 @@ export const SERVICE_SCHEMAS = {
 } as const;
 
 export const PLATFORM_CONNECTOR = 'order-platform-outbox';
+const TOPIC_PREFIX = 'order-platform';
+export const PLATFORM_HEARTBEAT_TOPIC = heartbeatTopic(TOPIC_PREFIX);
 
 /** The platform's one outbox connector: every service's outbox table, one slot, one publication (infra/postgres/init.sql). */
 export function platformOutboxConnector(db: { host: string; port: number }): Record<string, string> {
@@ -23,7 +25,8 @@ export function platformOutboxConnector(db: { host: string; port: number }): Rec
     slotName: 'order_platform_outbox',
     publicationName: 'outbox_publication',
     tables: Object.values(SERVICE_SCHEMAS).map((schema) => `${schema}.outbox`),
-    topicPrefix: 'order-platform',
+    topicPrefix: TOPIC_PREFIX,
+    heartbeatTable: 'cdc.heartbeat',
   };
   return outboxConnectorConfig(options);
 }

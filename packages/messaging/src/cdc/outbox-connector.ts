@@ -28,8 +28,14 @@ export interface OutboxConnectorOptions {
   tables: readonly string[];
   /** Prefix for Debezium's own topics (heartbeats, and the name space of its offsets). */
   topicPrefix: string;
-  /** How often Debezium confirms its position to Postgres when no outbox row comes (default 5 s). */
+  /** How often Debezium writes a heartbeat and confirms its position (default 5 s). */
   heartbeatIntervalMs?: number;
+  /**
+   * A table in the publication, but not in `tables`, that each heartbeat inserts into
+   * (insert-only, like the outbox). Its rows reach Debezium, are filtered out, and move
+   * the replication slot on when no outbox row comes.
+   */
+  heartbeatTable: string;
 }
 
 /**
@@ -63,11 +69,13 @@ export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string,
     'table.include.list': o.tables.join(','),
     // Outbox rows are events to deliver from now on, not state to snapshot.
     'snapshot.mode': 'no_data',
-    // The slot only advances when Debezium confirms an LSN, and it only sees outbox
-    // changes. On a database busy with other tables, without heartbeats the slot would pin
-    // WAL for as long as no outbox row is written. Heartbeat records (not outbox change
-    // events) pass through the EventRouter and BinaryDataConverter's delegate unchanged.
+    // The slot only advances when Debezium confirms an LSN it has received, and it
+    // receives only changes of published tables. While no outbox row is written (and other
+    // databases of the cluster keep writing WAL) the slot would pin WAL, so each heartbeat
+    // also writes a row that Debezium receives, filters out, and confirms. Heartbeat
+    // records pass through the EventRouter and BinaryDataConverter's delegate unchanged.
     'heartbeat.interval.ms': String(o.heartbeatIntervalMs ?? 5000),
+    'heartbeat.action.query': `WITH pruned AS (DELETE FROM ${o.heartbeatTable} WHERE beat_at < now() - interval '1 minute') INSERT INTO ${o.heartbeatTable} (beat_at) VALUES (now())`,
     // Fail rather than run without KIP-618 exactly-once delivery of outbox rows.
     'exactly.once.support': 'required',
     'transaction.boundary': 'poll',
@@ -76,6 +84,8 @@ export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string,
     'value.converter.delegate.converter.type': 'org.apache.kafka.connect.json.JsonConverter',
     'value.converter.delegate.converter.type.schemas.enable': 'false',
     'header.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    // Debezium 3.2 otherwise adds three __debezium.context.* headers to every record.
+    'extended.headers.enabled': 'false',
     transforms: 'outbox',
     'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
     'transforms.outbox.table.field.event.id': 'id',

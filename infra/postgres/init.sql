@@ -1,0 +1,96 @@
+-- Roles, schemas and outbox tables of the order platform.
+--
+-- Run by a superuser in the platform database: by infra/native/stack.sh on every `up`
+-- and by the Postgres container's entrypoint under docker compose. Idempotent: every
+-- statement checks before it creates, so it can run again and again.
+--
+--   service roles  basket, orders, payment, shipping, email (and views, the read side):
+--                  LOGIN, password = role name, each owns the schema of its name and has
+--                  search_path = that schema; no access to the other schemas.
+--   outbox         one insert-only table per service schema, captured by Debezium.
+--   debezium       LOGIN REPLICATION, reads the outbox tables through the publication
+--                  outbox_publication (pgoutput, inserts only).
+
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['basket', 'orders', 'payment', 'shipping', 'email', 'views'] LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', r, r);
+    ELSE
+      EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', r, r);
+    END IF;
+    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', r, r);
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r, r);
+    EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', r);
+    EXECUTE format('ALTER ROLE %I SET search_path = %I', r, r);
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), r);
+  END LOOP;
+
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'debezium') THEN
+    CREATE ROLE debezium LOGIN REPLICATION PASSWORD 'debezium';
+  ELSE
+    ALTER ROLE debezium LOGIN REPLICATION PASSWORD 'debezium';
+  END IF;
+  -- Debezium needs only SELECT and replication (the publication is created here, and
+  -- publication.autocreate.mode=disabled); CREATE lets it keep its own bookkeeping
+  -- objects if ever configured to (signal tables and the like).
+  EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO debezium', current_database());
+
+  -- A service sees its own schema only: not even the public schema (superusers, such
+  -- as the tests' connections, are not affected).
+  REVOKE ALL ON SCHEMA public FROM PUBLIC;
+END
+$$;
+
+-- The outbox of each service: one row per event, written in the same transaction as
+-- the state change, never updated or deleted. Debezium's outbox event router turns a
+-- row into a Kafka record: key = aggregateid, topic = topic, value = payload (Avro in
+-- the Confluent wire format, passed through unchanged), headers id and eventType.
+DO $$
+DECLARE
+  s text;
+BEGIN
+  FOREACH s IN ARRAY ARRAY['basket', 'orders', 'payment', 'shipping', 'email'] LOOP
+    EXECUTE format($t$
+      CREATE TABLE IF NOT EXISTS %I.outbox (
+        id            uuid        PRIMARY KEY,
+        aggregatetype text        NOT NULL,
+        aggregateid   text        NOT NULL,
+        type          text        NOT NULL,
+        topic         text        NOT NULL,
+        payload       bytea       NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT now()
+      )$t$, s);
+    EXECUTE format('ALTER TABLE %I.outbox OWNER TO %I', s, s);
+    EXECUTE format('ALTER TABLE %I.outbox REPLICA IDENTITY DEFAULT', s);
+    -- Insert-only: the owning service may insert and read, nothing else.
+    EXECUTE format('REVOKE ALL ON TABLE %I.outbox FROM PUBLIC', s);
+    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %I.outbox FROM %I', s, s);
+    EXECUTE format('GRANT INSERT, SELECT ON TABLE %I.outbox TO %I', s, s);
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO debezium', s);
+    EXECUTE format('GRANT SELECT ON TABLE %I.outbox TO debezium', s);
+  END LOOP;
+
+  -- Debezium's heartbeat table. The replication slot advances only when Debezium confirms
+  -- an LSN it has received; with no outbox traffic in this database (while the registry's
+  -- database, say, keeps writing WAL) nothing would arrive and the slot would pin WAL.
+  -- The connector's heartbeat.action.query inserts here; the row travels through the
+  -- publication, is filtered out by table.include.list, and moves the slot on.
+  CREATE SCHEMA IF NOT EXISTS cdc AUTHORIZATION debezium;
+  CREATE TABLE IF NOT EXISTS cdc.heartbeat (
+    beat_at timestamptz NOT NULL DEFAULT now()
+  );
+  ALTER TABLE cdc.heartbeat OWNER TO debezium;
+
+  IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'outbox_publication') THEN
+    CREATE PUBLICATION outbox_publication
+      FOR TABLE basket.outbox, orders.outbox, payment.outbox, shipping.outbox, email.outbox, cdc.heartbeat
+      WITH (publish = 'insert');
+  ELSIF NOT EXISTS (SELECT FROM pg_publication_tables
+                    WHERE pubname = 'outbox_publication' AND schemaname = 'cdc' AND tablename = 'heartbeat') THEN
+    ALTER PUBLICATION outbox_publication ADD TABLE cdc.heartbeat;
+  END IF;
+END
+$$;

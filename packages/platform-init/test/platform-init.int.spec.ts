@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { TOPICS } from '@order-platform/contracts';
+import { createKafka, KafkaConnectClient } from '@order-platform/messaging';
+import { useStack } from '@order-platform/testing';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+describe('platform-init', () => {
+  const stack = useStack();
+
+  const init = () =>
+    run(process.execPath, [join(__dirname, '../dist/main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+        KAFKA_CONNECT_URL: stack.connectUrl,
+        CONNECT_DATABASE_HOST: stack.connectDatabase.host,
+        CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
+      },
+    });
+
+  it('sets up topics, schemas and the running outbox connector, and can run again', async () => {
+    await init();
+    const again = await init();
+    expect(again.stdout).toContain('0 topics created');
+    expect(again.stdout).toContain('connector order-platform-outbox is RUNNING');
+
+    const status = await new KafkaConnectClient(stack.connectUrl).status('order-platform-outbox');
+    expect(status?.tasks.map((t) => t.state)).toEqual(['RUNNING']);
+
+    const admin = createKafka({ brokers: stack.kafkaBrokers, clientId: 'platform-init-test' }).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: TOPICS.map((t) => t.topic) });
+      for (const spec of TOPICS) {
+        const topic = metadata.topics.find((t) => t.name === spec.topic);
+        expect(topic?.partitions.length, spec.topic).toBe(spec.partitions);
+      }
+      expect(await admin.listTopics()).toContain('__debezium-heartbeat.order-platform');
+    } finally {
+      await admin.disconnect();
+    }
+
+    const subjects = (await (await fetch(`${stack.schemaRegistryUrl}/subjects`)).json()) as string[];
+    for (const spec of TOPICS) expect(subjects).toContain(spec.subject);
+  });
+
+  it('refuses to run without its settings, naming them', async () => {
+    const failure = await run(process.execPath, [join(__dirname, '../dist/main.js')], {
+      env: { PATH: process.env.PATH ?? '' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toMatch(/KAFKA_BROKERS.*SCHEMA_REGISTRY_URL.*KAFKA_CONNECT_URL/s);
+  });
+});

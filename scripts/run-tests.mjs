@@ -8,8 +8,9 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const reports = process.env.REPORTS_DIR ?? join(root, '.reports');
-rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
+// Only the JSON reports of earlier runs go: the folder may hold a log being written (.ci/run).
+for (const old of readdirSync(reports).filter((f) => f.endsWith('.json'))) rmSync(join(reports, old));
 
 const steps = [
   ['static checks', 'pnpm', ['run', 'lint']],

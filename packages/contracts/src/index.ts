@@ -31,6 +31,9 @@ export {
 } from './register/register-contracts';
 export {
   checkCompatibility,
+  checkHistory,
+  type HistoryReport,
+  type HistoryStep,
   type CompatCheckOptions,
   type CompatReport,
   type SchemaChange,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, useStack } from '@order-platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkCompatibility } from '../src/compat/check-compat';
+import { checkCompatibility, checkHistory } from '../src/compat/check-compat';
 
 interface AvroRecord {
   fields: { name: string; type: unknown; doc?: string; default?: unknown }[];
@@ -138,5 +138,32 @@ describe('schema compatibility check', () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/field "giftNote" .*Add a default/);
     expect(failed.stderr).toContain('order.order-confirmed.v2');
+  });
+
+  it('checks every step of every schema\'s history, naming the commit that broke it', async () => {
+    const history = () => checkHistory({ registryUrl: stack.schemaRegistryUrl, repoDir: repo });
+    edit(CONFIRMED, (s) =>
+      s.fields.push({ name: 'giftNote', type: ['null', 'string'], default: null, doc: 'A note for the recipient.' }),
+    );
+    git('commit', '-q', '-am', 'compatible change');
+    const good = await history();
+    expect(good.ok, good.message).toBe(true);
+    expect(good.steps).toBe(1);
+
+    edit(CONFIRMED, (s) => {
+      s.fields.find((f) => f.name === 'giftNote')!.type = 'string';
+      delete s.fields.find((f) => f.name === 'giftNote')!.default;
+    });
+    git('commit', '-q', '-am', 'breaking change');
+    const breaking = git('rev-parse', '--short', 'HEAD').trim();
+    edit(CONFIRMED, (s) => s.fields.push({ name: 'later', type: ['null', 'string'], default: null, doc: 'Later.' }));
+    git('commit', '-q', '-am', 'a later compatible change');
+
+    const bad = await history();
+    expect(bad.ok).toBe(false);
+    expect(bad.steps).toBe(3);
+    expect(bad.failures.map((f) => f.to)).toEqual([breaking]);
+    expect(bad.message).toContain(`${CONFIRMED} at ${breaking} is not BACKWARD compatible`);
+    expect(bad.message).toContain('order.order-confirmed.v2');
   });
 });

@@ -197,3 +197,61 @@ export async function checkCompatibility(options: CompatCheckOptions): Promise<C
   }
   return { base, changes, ok: failed.length === 0, message: lines.join('\n') };
 }
+
+export interface HistoryStep {
+  file: string;
+  /** The version checked against: a commit, or "work tree". */
+  from: string;
+  to: string;
+  problems: string[];
+}
+
+export interface HistoryReport {
+  steps: number;
+  failures: HistoryStep[];
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * The CI gate that needs no base revision: for every schema, each committed version (and
+ * the work tree's, if it differs) must be BACKWARD compatible with the version before it.
+ * A fresh clone of main cannot tell which commits are new since the last landing, so CI
+ * checks every step of every schema's history; BACKWARD is not transitive, so each step
+ * is judged against its predecessor, as the registry judges a new version against the latest.
+ */
+export async function checkHistory(options: Omit<CompatCheckOptions, 'base'>): Promise<HistoryReport> {
+  const schemasDir = (options.schemasDir ?? 'schemas').replace(/\/+$/, '');
+  const registry = new RegistryRest(options.registryUrl);
+  const failures: HistoryStep[] = [];
+  let steps = 0;
+  for (const file of schemaFilesInWorkTree(options.repoDir, schemasDir).sort()) {
+    // Newest first: the work tree, then each commit that changed the file.
+    const versions: { at: string; text: string }[] = [
+      { at: 'work tree', text: canonical(readFileSync(join(options.repoDir, file), 'utf8'), file) },
+    ];
+    const commits = git(options.repoDir, ['log', '--format=%h', '--', file]).split('\n').filter(Boolean);
+    for (const commit of commits) {
+      const text = canonical(git(options.repoDir, ['show', `${commit}:${file}`]), `${file} at ${commit}`);
+      const newest = versions[versions.length - 1]!;
+      // The same text again: this commit is where that version was written (HEAD's, when the
+      // work tree is clean), so it names the version in messages.
+      if (text === newest.text) newest.at = commit;
+      else versions.push({ at: commit, text });
+    }
+    for (let i = versions.length - 1; i > 0; i--) {
+      const older = versions[i]!;
+      const newer = versions[i - 1]!;
+      steps++;
+      const { compatible, problems } = await checkOne(registry, file, older.text, newer.text);
+      if (!compatible) failures.push({ file, from: older.at, to: newer.at, problems });
+    }
+  }
+  const lines = [`schema history: ${steps} changes checked, ${failures.length} not BACKWARD compatible`];
+  for (const failure of failures) {
+    lines.push(`  ${failure.file} at ${failure.to} is not BACKWARD compatible with its version at ${failure.from}:`);
+    for (const problem of failure.problems) lines.push(`    - ${problem}`);
+    lines.push(`    ${breakingChangeAdvice(failure.file, schemasDir)}`);
+  }
+  return { steps, failures, ok: failures.length === 0, message: lines.join('\n') };
+}

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { type StackSettings, uniqueName } from '@order-platform/testing';
-import { heartbeatTopic, KafkaConnectClient, outboxConnectorConfig } from '../src';
+import { ensureTopics, heartbeatTopic, KafkaConnectClient, outboxConnectorConfig } from '../src';
 
 export interface OutboxRow {
   id: string;
@@ -51,13 +51,10 @@ export class OutboxFixture {
     `);
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic: this.topic, numPartitions: this.partitions },
-        { topic: heartbeatTopic(this.name), numPartitions: 1 },
-      ],
-      waitForLeaders: true,
-    });
+    await ensureTopics(admin, [
+      { topic: this.topic, numPartitions: this.partitions },
+      { topic: heartbeatTopic(this.name), numPartitions: 1 },
+    ]);
     await admin.disconnect();
     await this.connect.putConnector(
       this.connectorName,

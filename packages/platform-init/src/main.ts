@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { registerContracts } from '@order-platform/contracts';
-import { createKafka, KafkaConnectClient, parseBrokers } from '@order-platform/messaging';
+import { createKafka, ensureTopics, KafkaConnectClient, parseBrokers } from '@order-platform/messaging';
 import { z } from 'zod';
 import { PLATFORM_CONNECTOR, PLATFORM_HEARTBEAT_TOPIC, platformOutboxConnector } from './platform';
 
@@ -33,11 +33,8 @@ async function main(): Promise<void> {
   const admin = createKafka({ brokers, clientId: 'platform-init' }).admin();
   await admin.connect();
   try {
-    const existing = await admin.listTopics();
-    if (!existing.includes(PLATFORM_HEARTBEAT_TOPIC)) {
-      await admin.createTopics({ topics: [{ topic: PLATFORM_HEARTBEAT_TOPIC, numPartitions: 1 }], waitForLeaders: true });
-      log(`created ${PLATFORM_HEARTBEAT_TOPIC}`);
-    }
+    const created = await ensureTopics(admin, [{ topic: PLATFORM_HEARTBEAT_TOPIC, numPartitions: 1 }]);
+    if (created.length > 0) log(`created ${PLATFORM_HEARTBEAT_TOPIC}`);
   } finally {
     await admin.disconnect();
   }

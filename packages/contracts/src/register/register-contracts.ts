@@ -1,5 +1,5 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { createKafka } from '@order-platform/messaging';
+import { createKafka, ensureTopics } from '@order-platform/messaging';
 import { TOPICS } from '../catalogue';
 import { RegistryRest } from '../registry/registry-rest';
 
@@ -85,18 +85,15 @@ export async function createTopics(
         );
       }
     }
-    const missing = topics.filter((t) => !present.has(t.topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: t.partitions,
-          configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    }
-    return { created: missing.map((t) => t.topic), existing: existing.map((t) => t.topic) };
+    const created = await ensureTopics(
+      admin,
+      topics.map((t) => ({
+        topic: t.topic,
+        numPartitions: t.partitions,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    );
+    return { created, existing: existing.map((t) => t.topic) };
   } finally {
     await admin.disconnect();
   }

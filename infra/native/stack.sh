@@ -942,12 +942,14 @@ cmd_down() {
 
 cmd_status() {
   [[ -d $STACK_DIR ]] && STACK_DIR=$(cd "$STACK_DIR" && pwd -P)
-  local c pid ports
+  local c pid ports rss
   for c in "${ALL_COMPONENTS[@]}"; do
     ports=$(component_ports "$c")
     ports=127.0.0.1:${ports// /,}
     if pid=$(running_pid "$c"); then
-      printf '%-9s running  pid %-8s %s\n' "$c" "$pid" "$ports"
+      # Resident memory of the component's process tree (Postgres: postmaster + backends).
+      rss=$(ps -o rss= --pid "$pid" --ppid "$pid" 2>/dev/null | awk '{ s += $1 } END { printf "%d", s / 1024 }')
+      printf '%-9s running  pid %-8s %-28s rss %s MiB\n' "$c" "$pid" "$ports" "$rss"
     else
       printf '%-9s stopped  pid %-8s %s\n' "$c" - "$ports"
     fi

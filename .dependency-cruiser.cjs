@@ -7,7 +7,7 @@ module.exports = {
   forbidden: [
     {
       name: 'no-service-to-service',
-      comment: 'Services collaborate through events, never through each other\'s code.',
+      comment: "Services collaborate through events, never through each other's code.",
       severity: 'error',
       from: { path: '^services/([^/]+)/' },
       to: { path: '^services/([^/]+)/', pathNot: '^services/$1/' },
@@ -20,7 +20,8 @@ module.exports = {
     },
     {
       name: 'kafkajs-behind-messaging',
-      comment: 'Only packages/messaging may use KafkaJS, so a change of client touches one package (tests may use it to observe topics).',
+      comment:
+        'Only packages/messaging may use KafkaJS, so a change of client touches one package (tests may use it to observe topics).',
       severity: 'error',
       from: { path: '^(services|packages)/', pathNot: ['^packages/messaging/', '/test/', '\\.spec\\.ts$'] },
       to: { path: 'node_modules/kafkajs/' },
@@ -38,6 +39,9 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.base.json' },
     tsPreCompilationDeps: true,
     combinedDependencies: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['source', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['source', 'require', 'node', 'default'],
+    },
   },
 };

@@ -24,8 +24,14 @@ const failedSteps = [];
 for (const [label, command, args] of steps) {
   process.stdout.write(`\n=== ${label}: ${command} ${args.join(' ')}\n`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, REPORTS_DIR: reports } });
-  process.stdout.write(`=== ${label}: exit ${result.status ?? result.signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, REPORTS_DIR: reports },
+  });
+  process.stdout.write(
+    `=== ${label}: exit ${result.status ?? result.signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   if (result.status !== 0) failedSteps.push(`${label} (${args.join(' ')})`);
 }
 
@@ -36,7 +42,9 @@ const files = existsSync(reports) ? readdirSync(reports).filter((f) => f.endsWit
 for (const file of files.sort()) {
   const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
   // A spec file that fails to load has no test results but does fail: count it.
-  const brokenFiles = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  const brokenFiles = report.testResults.filter(
+    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+  ).length;
   passed += report.numPassedTests;
   failed += report.numFailedTests + brokenFiles;
   skipped += report.numPendingTests + report.numTodoTests;
@@ -44,6 +52,7 @@ for (const file of files.sort()) {
     `${file.replace(/\.json$/, '').padEnd(40)} ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed, ${report.numPendingTests + report.numTodoTests} skipped\n`,
   );
 }
-if (failedSteps.length > 0) process.stdout.write(`failed steps:\n${failedSteps.map((s) => `  - ${s}`).join('\n')}\n`);
+if (failedSteps.length > 0)
+  process.stdout.write(`failed steps:\n${failedSteps.map((s) => `  - ${s}`).join('\n')}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failedSteps.length > 0 || failed > 0 || passed === 0 ? 1 : 0);

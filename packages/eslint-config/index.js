@@ -10,10 +10,13 @@ export function config(tsconfigRootDir) {
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
-      languageOptions: { parserOptions: { project: ["./tsconfig.check.json"], tsconfigRootDir } },
+      languageOptions: { parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir } },
       rules: {
         '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-        '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+        '@typescript-eslint/consistent-type-imports': [
+          'error',
+          { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+        ],
         '@typescript-eslint/no-floating-promises': 'error',
         'no-console': 'error',
       },
@@ -21,12 +24,22 @@ export function config(tsconfigRootDir) {
     {
       // NestJS injects by constructor parameter types, so a type-only import would erase
       // the runtime token the DI container needs.
-      files: ['**/*.module.ts', '**/*.controller.ts', '**/*.service.ts', '**/*.handler.ts', '**/*.provider.ts', '**/health/*.ts'],
+      files: [
+        '**/*.module.ts',
+        '**/*.controller.ts',
+        '**/*.service.ts',
+        '**/*.handler.ts',
+        '**/*.provider.ts',
+        '**/health/*.ts',
+      ],
       rules: { '@typescript-eslint/consistent-type-imports': 'off' },
     },
     {
       files: ['**/*.spec.ts', 'test/**/*.ts'],
-      rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },
+      rules: {
+        '@typescript-eslint/no-non-null-assertion': 'off',
+        '@typescript-eslint/unbound-method': 'off',
+      },
     },
     prettier,
   );

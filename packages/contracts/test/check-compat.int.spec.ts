@@ -140,10 +140,15 @@ describe('schema compatibility check', () => {
     expect(failed.stderr).toContain('order.order-confirmed.v2');
   });
 
-  it('checks every step of every schema\'s history, naming the commit that broke it', async () => {
+  it("checks every step of every schema's history, naming the commit that broke it", async () => {
     const history = () => checkHistory({ registryUrl: stack.schemaRegistryUrl, repoDir: repo });
     edit(CONFIRMED, (s) =>
-      s.fields.push({ name: 'giftNote', type: ['null', 'string'], default: null, doc: 'A note for the recipient.' }),
+      s.fields.push({
+        name: 'giftNote',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'A note for the recipient.',
+      }),
     );
     git('commit', '-q', '-am', 'compatible change');
     const good = await history();
@@ -156,7 +161,9 @@ describe('schema compatibility check', () => {
     });
     git('commit', '-q', '-am', 'breaking change');
     const breaking = git('rev-parse', '--short', 'HEAD').trim();
-    edit(CONFIRMED, (s) => s.fields.push({ name: 'later', type: ['null', 'string'], default: null, doc: 'Later.' }));
+    edit(CONFIRMED, (s) =>
+      s.fields.push({ name: 'later', type: ['null', 'string'], default: null, doc: 'Later.' }),
+    );
     git('commit', '-q', '-am', 'a later compatible change');
 
     const bad = await history();

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   const brokers = parseBrokers(env.KAFKA_BROKERS);
 
   const result = await registerContracts({ registryUrl: env.SCHEMA_REGISTRY_URL, brokers, log });
-  log(`${result.schemas.length} schemas registered, ${result.createdTopics.length} topics created, ${result.existingTopics.length} already there`);
+  log(
+    `${result.schemas.length} schemas registered, ${result.createdTopics.length} topics created, ${result.existingTopics.length} already there`,
+  );
 
   const admin = createKafka({ brokers, clientId: 'platform-init' }).admin();
   await admin.connect();

@@ -1,4 +1,8 @@
-import { heartbeatTopic, outboxConnectorConfig, type OutboxConnectorOptions } from '@order-platform/messaging';
+import {
+  heartbeatTopic,
+  outboxConnectorConfig,
+  type OutboxConnectorOptions,
+} from '@order-platform/messaging';
 
 /** The services that write an outbox, with the Postgres schema (and role) each owns. */
 export const SERVICE_SCHEMAS = {

@@ -54,6 +54,8 @@ describe('platform-init', () => {
       env: { PATH: process.env.PATH ?? '' },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1 });
-    expect((failure as { stderr: string }).stderr).toMatch(/KAFKA_BROKERS.*SCHEMA_REGISTRY_URL.*KAFKA_CONNECT_URL/s);
+    expect((failure as { stderr: string }).stderr).toMatch(
+      /KAFKA_BROKERS.*SCHEMA_REGISTRY_URL.*KAFKA_CONNECT_URL/s,
+    );
   });
 });

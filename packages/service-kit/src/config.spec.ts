@@ -17,7 +17,10 @@ describe('loadConfig', () => {
   });
 
   it('names every missing and every bad setting in one error', () => {
-    const env = { ...validEnv, PORT: 'eighty', KAFKA_BROKERS: 'localhost' } as Record<string, string | undefined>;
+    const env = { ...validEnv, PORT: 'eighty', KAFKA_BROKERS: 'localhost' } as Record<
+      string,
+      string | undefined
+    >;
     delete env.DATABASE_URL;
     let error: unknown;
     try {

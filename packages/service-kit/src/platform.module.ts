@@ -31,7 +31,11 @@ export class PlatformModule implements OnApplicationShutdown {
   static forRoot(config: BaseConfig): DynamicModule {
     // One pino logger for Nest, HTTP requests and KafkaJS alike: every line is JSON.
     const logger = pino({ level: config.LOG_LEVEL, base: { service: config.SERVICE_NAME } });
-    const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: config.SERVICE_NAME, logger });
+    const kafka = createKafka({
+      brokers: parseBrokers(config.KAFKA_BROKERS),
+      clientId: config.SERVICE_NAME,
+      logger,
+    });
     return {
       module: PlatformModule,
       imports: [
@@ -64,7 +68,7 @@ export class PlatformModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
-    this.logger.log(`closing Kafka and Postgres connections${signal ? ` (${signal})` : ""}`);
+    this.logger.log(`closing Kafka and Postgres connections${signal ? ` (${signal})` : ''}`);
     await Promise.allSettled([this.kafkaHealth.close(), this.pool.end()]);
   }
 }

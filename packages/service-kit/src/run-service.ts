@@ -16,13 +16,17 @@ export interface ServiceDefinition<S extends z.ZodType<BaseConfig>> {
  * SIGTERM or SIGINT stops taking requests, lets Nest's shutdown hooks close consumers
  * and pools, then exits.
  */
-export async function runService<S extends z.ZodType<BaseConfig>>(definition: ServiceDefinition<S>): Promise<void> {
+export async function runService<S extends z.ZodType<BaseConfig>>(
+  definition: ServiceDefinition<S>,
+): Promise<void> {
   let config: z.infer<S>;
   try {
     config = loadConfig(definition.configSchema);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: error.message, problems: error.problems })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: 'fatal', msg: error.message, problems: error.problems })}\n`,
+      );
       process.exit(1);
     }
     throw error;
@@ -33,7 +37,9 @@ export async function runService<S extends z.ZodType<BaseConfig>>(definition: Se
   // Node prints process warnings (KafkaJS 2.2.4 triggers TimeoutNegativeWarning on Node 24)
   // as plain text on stderr; send them through the logger so every line stays JSON.
   process.removeAllListeners('warning');
-  process.on('warning', (warning) => logger.warn({ warning: warning.name, stack: warning.stack }, warning.message));
+  process.on('warning', (warning) =>
+    logger.warn({ warning: warning.name, stack: warning.stack }, warning.message),
+  );
   // On SIGTERM/SIGINT: stop taking requests, run every shutdown hook (consumers commit or
   // roll back, pools close), then exit 0. A hook that hangs (a broker that went away) must
   // not keep the process alive, so a timer forces exit 1 after SHUTDOWN_TIMEOUT_MS.

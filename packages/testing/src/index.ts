@@ -1,6 +1,13 @@
 export { repoRoot, componentVersions } from './repo';
 export { uniqueName } from './unique';
-export { resolveStack, nativeSettings, nativeStack, serviceDatabaseUrl, type StackMode, type StackSettings } from './stack';
+export {
+  resolveStack,
+  nativeSettings,
+  nativeStack,
+  serviceDatabaseUrl,
+  type StackMode,
+  type StackSettings,
+} from './stack';
 export { stackControls, type StackControls } from './controls';
 export { useStack } from './context';
 export { startService, waitForHttp, type ServiceProcess } from './service-process';

@@ -10,7 +10,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -33,7 +35,9 @@ export function describeServiceContract({ service, role, extraEnv }: ServiceUnde
     const stack = useStack();
     let running: ServiceProcess | undefined;
 
-    const env = async (overrides: Record<string, string | undefined> = {}): Promise<Record<string, string>> => {
+    const env = async (
+      overrides: Record<string, string | undefined> = {},
+    ): Promise<Record<string, string>> => {
       const all: Record<string, string | undefined> = {
         SERVICE_NAME: service,
         PORT: String(await freePort()),
@@ -57,14 +61,19 @@ export function describeServiceContract({ service, role, extraEnv }: ServiceUnde
       running = startService(service, await env());
       await waitForHttp(running, '/health/live');
       const ready = await waitForHttp(running, '/health/ready');
-      const body = (await ready.json()) as { status: string; checks: { database: { schema: string }; kafka: { brokers: number } } };
+      const body = (await ready.json()) as {
+        status: string;
+        checks: { database: { schema: string }; kafka: { brokers: number } };
+      };
       expect(body.status).toBe('ok');
       expect(body.checks.database.schema).toBe(role);
       expect(body.checks.kafka.brokers).toBeGreaterThanOrEqual(1);
 
       const lines = running.output().trim().split('\n');
       for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
-      expect(lines.map((l) => JSON.parse(l) as { service?: string }).some((l) => l.service === service)).toBe(true);
+      expect(lines.map((l) => JSON.parse(l) as { service?: string }).some((l) => l.service === service)).toBe(
+        true,
+      );
 
       const started = Date.now();
       expect(await running.stop('SIGTERM')).toBe(0);
@@ -74,10 +83,15 @@ export function describeServiceContract({ service, role, extraEnv }: ServiceUnde
 
     it('answers ready 503 while its database does not answer, yet stays live', async () => {
       const closedPort = await freePort();
-      running = startService(service, await env({ DATABASE_URL: `postgres://${role}:${role}@127.0.0.1:${closedPort}/platform` }));
+      running = startService(
+        service,
+        await env({ DATABASE_URL: `postgres://${role}:${role}@127.0.0.1:${closedPort}/platform` }),
+      );
       await waitForHttp(running, '/health/live');
       const notReady = await waitForHttp(running, '/health/ready', 503);
-      const body = (await notReady.json()) as { checks: { database: { status: string }; kafka: { status: string } } };
+      const body = (await notReady.json()) as {
+        checks: { database: { status: string }; kafka: { status: string } };
+      };
       expect(body.checks.database.status).toBe('down');
       expect(body.checks.kafka.status).toBe('up');
     });

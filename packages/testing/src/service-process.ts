@@ -46,7 +46,8 @@ export async function waitForHttp(
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`service exited (${service.child.exitCode}):\n${service.output()}`);
+    if (service.child.exitCode !== null)
+      throw new Error(`service exited (${service.child.exitCode}):\n${service.output()}`);
     try {
       const response = await fetch(`${service.url}${path}`, { signal: AbortSignal.timeout(2000) });
       if (response.status === status) return response;
@@ -56,5 +57,7 @@ export async function waitForHttp(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${service.url}${path} did not answer ${status} within ${timeoutMs} ms (last: ${last}):\n${service.output()}`);
+  throw new Error(
+    `${service.url}${path} did not answer ${status} within ${timeoutMs} ms (last: ${last}):\n${service.output()}`,
+  );
 }

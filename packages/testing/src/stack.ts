@@ -21,7 +21,11 @@ function fromEnvironment(env: NodeJS.ProcessEnv): StackSettings {
     postgres: { host: pg.hostname, port: Number(pg.port || 5432), database: pg.pathname.slice(1) },
     postgresAdminUrl: env.POSTGRES_ADMIN_URL!,
     connectDatabase: { host: env.CONNECT_DATABASE_HOST ?? pg.hostname, port: Number(pg.port || 5432) },
-    smtp: { host: smtpHost, port: Number(env.SMTP_PORT ?? 1025), webUrl: `http://${smtpHost}:${env.SMTP_WEB_PORT ?? 1080}` },
+    smtp: {
+      host: smtpHost,
+      port: Number(env.SMTP_PORT ?? 1025),
+      webUrl: `http://${smtpHost}:${env.SMTP_WEB_PORT ?? 1080}`,
+    },
   };
 }
 
@@ -37,7 +41,11 @@ export function nativeSettings(env: NodeJS.ProcessEnv = process.env): StackSetti
     postgres: { host: '127.0.0.1', port: pgPort, database: 'platform' },
     postgresAdminUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/platform`,
     connectDatabase: { host: '127.0.0.1', port: pgPort },
-    smtp: { host: '127.0.0.1', port: port('SMTP_PORT', 1025), webUrl: `http://127.0.0.1:${port('SMTP_WEB_PORT', 1080)}` },
+    smtp: {
+      host: '127.0.0.1',
+      port: port('SMTP_PORT', 1025),
+      webUrl: `http://127.0.0.1:${port('SMTP_WEB_PORT', 1080)}`,
+    },
   };
 }
 
@@ -47,7 +55,10 @@ export function nativeStackScript(): string {
 
 /** Runs infra/native/stack.sh; `up` is idempotent, so a running stack is reused as it is. */
 export function nativeStack(...args: string[]): string {
-  return execFileSync('bash', [nativeStackScript(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync('bash', [nativeStackScript(), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 async function dockerAnswers(): Promise<boolean> {

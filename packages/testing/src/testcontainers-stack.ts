@@ -1,6 +1,12 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
+import {
+  GenericContainer,
+  Network,
+  type StartedNetwork,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
 import { componentVersions, repoRoot } from './repo';
 import type { StackSettings } from './types';
 
@@ -11,7 +17,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -31,7 +39,15 @@ export async function startContainerStack(): Promise<StackSettings> {
     .withNetwork(network)
     .withNetworkAliases('postgres')
     .withEnvironment({ POSTGRES_PASSWORD: 'postgres', POSTGRES_DB: 'platform' })
-    .withCommand(['postgres', '-c', 'wal_level=logical', '-c', 'max_replication_slots=20', '-c', 'max_wal_senders=20'])
+    .withCommand([
+      'postgres',
+      '-c',
+      'wal_level=logical',
+      '-c',
+      'max_replication_slots=20',
+      '-c',
+      'max_wal_senders=20',
+    ])
     .withCopyFilesToContainer([
       { source: join(root, 'infra/postgres/init.sql'), target: '/docker-entrypoint-initdb.d/init.sql' },
     ])

@@ -26,7 +26,11 @@ runCommand('contracts-check-compat', async () => {
   // The work tree around the current directory: pnpm --filter runs this inside the package.
   const repoDir = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   if (values.history) {
-    const history = await checkHistory({ registryUrl: env.SCHEMA_REGISTRY_URL, repoDir, schemasDir: values.schemas });
+    const history = await checkHistory({
+      registryUrl: env.SCHEMA_REGISTRY_URL,
+      repoDir,
+      schemasDir: values.schemas,
+    });
     if (!history.ok) throw new Error(history.message);
     process.stdout.write(`${history.message}\n`);
     return;

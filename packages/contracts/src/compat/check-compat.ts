@@ -249,7 +249,9 @@ export async function checkHistory(options: Omit<CompatCheckOptions, 'base'>): P
   }
   const lines = [`schema history: ${steps} changes checked, ${failures.length} not BACKWARD compatible`];
   for (const failure of failures) {
-    lines.push(`  ${failure.file} at ${failure.to} is not BACKWARD compatible with its version at ${failure.from}:`);
+    lines.push(
+      `  ${failure.file} at ${failure.to} is not BACKWARD compatible with its version at ${failure.from}:`,
+    );
     for (const problem of failure.problems) lines.push(`    - ${problem}`);
     lines.push(`    ${breakingChangeAdvice(failure.file, schemasDir)}`);
   }

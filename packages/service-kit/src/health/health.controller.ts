@@ -6,7 +6,9 @@ import { KAFKA_HEALTH, PG_POOL } from '../tokens';
 
 type CheckResult = { status: 'up' } & Record<string, unknown>;
 
-async function timed(check: () => Promise<Record<string, unknown>>): Promise<CheckResult | { status: 'down'; error: string }> {
+async function timed(
+  check: () => Promise<Record<string, unknown>>,
+): Promise<CheckResult | { status: 'down'; error: string }> {
   try {
     return { status: 'up', ...(await check()) };
   } catch (error) {

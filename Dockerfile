@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image recipe for the whole workspace:
-#   --target service --build-arg SERVICE=<basket|order|payment|shipping|email> [--build-arg PORT=<port>]
-#       a production-only copy of one service (pnpm deploy), run as `node dist/main.js`
+#   --target service --build-arg SERVICE=<basket|order|payment|shipping|email|payment-provider> [--build-arg PORT=<port>]
+#       a production-only copy of one service or of the payment provider simulator (pnpm deploy,
+#       by package name @order-platform/<SERVICE>), run as `node dist/main.js`
 #   --target init
 #       the one-shot platform-init CLI (topics, schemas, connector), run from the built workspace
 # The version defaults repeat infra/versions.env; infra/test/compose.unit.spec.ts fails if they drift.

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Runs the five built services as background processes against the native stack:
+# Runs the payment provider simulator and the five built services as background processes
+# against the native stack:
 #   scripts/services.sh up|down|status
 # pid files and logs live beside the stack's (.stack/run, .stack/logs). `up` waits until
-# every service answers GET /health/ready.
+# every process answers GET /health/ready.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stack_dir="${STACK_DIR:-$repo/.stack}"
 run_dir="$stack_dir/run"
 log_dir="$stack_dir/logs"
-services=(basket order payment shipping email)
+# The simulator comes first: payment calls it.
+services=(payment-provider basket order payment shipping email)
 
-declare -A port=([basket]=3000 [order]=3001 [payment]=3002 [shipping]=3003 [email]=3004)
+declare -A port=([payment-provider]="${PAYMENT_PROVIDER_PORT:-3099}" [basket]=3000 [order]=3001 [payment]=3002 [shipping]=3003 [email]=3004)
 declare -A role=([basket]=basket [order]=orders [payment]=payment [shipping]=shipping [email]=email)
+
+# The simulator is a package (packages/), the services are services (services/).
+main_of() {
+  if [ "$1" = payment-provider ]; then echo "$repo/packages/payment-provider/dist/main.js"; else echo "$repo/services/$1/dist/main.js"; fi
+}
 
 pid_of() {
   local file="$run_dir/svc-$1.pid"
@@ -24,6 +31,12 @@ service_env() {
   echo "SERVICE_NAME=$s"
   echo "PORT=$p"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+  if [ "$s" = payment-provider ]; then
+    # No database or Kafka. Resets are allowed here: the native stack is for development and tests.
+    echo "SLOW_DELAY_MS=${SLOW_DELAY_MS:-3000}"
+    echo "ALLOW_RESET=true"
+    return
+  fi
   echo "DATABASE_URL=postgres://${role[$s]}:${role[$s]}@127.0.0.1:${PG_PORT:-5432}/platform"
   echo "KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}"
   echo "SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT:-8080}/apis/ccompat/v7"
@@ -37,12 +50,12 @@ up() {
   mkdir -p "$run_dir" "$log_dir"
   local s
   for s in "${services[@]}"; do
-    [ -f "$repo/services/$s/dist/main.js" ] || { echo "services: $s is not built (pnpm build)" >&2; exit 1; }
+    [ -f "$(main_of "$s")" ] || { echo "services: $s is not built (pnpm build)" >&2; exit 1; }
     if pid_of "$s" >/dev/null; then continue; fi
     # env -i: a service sees exactly the settings it is given, as in a container.
     mapfile -t settings < <(service_env "$s")
     env -i PATH="$PATH" HOME="$HOME" "${settings[@]}" \
-      nohup node "$repo/services/$s/dist/main.js" >>"$log_dir/svc-$s.log" 2>&1 &
+      nohup node "$(main_of "$s")" >>"$log_dir/svc-$s.log" 2>&1 &
     echo $! >"$run_dir/svc-$s.pid"
   done
   for s in "${services[@]}"; do

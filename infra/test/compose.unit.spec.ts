@@ -63,6 +63,11 @@ const APP_SERVICES = [
   { name: 'email', port: 3004, dbRole: 'email', extraSettings: ['SMTP_HOST', 'SMTP_PORT'] },
 ] as const;
 
+// The payment provider simulator (packages/payment-provider): HTTP and logging settings
+// only, no database or Kafka.
+const PROVIDER = { name: 'payment-provider', port: 3099 } as const;
+const PROVIDER_SETTINGS = ['PORT', 'HOST', 'SERVICE_NAME', 'LOG_LEVEL', 'SLOW_DELAY_MS', 'ALLOW_RESET'];
+
 const INIT_SETTINGS = [
   'KAFKA_BROKERS',
   'SCHEMA_REGISTRY_URL',
@@ -86,6 +91,7 @@ const HOST_PORTS: Record<string, number[]> = {
   apicurio: [8080],
   maildev: [1025, 1080],
   ...Object.fromEntries(APP_SERVICES.map((app) => [app.name, [app.port]])),
+  [PROVIDER.name]: [PROVIDER.port],
 };
 
 function splitImage(image: string): { repository: string; tag: string | undefined } {
@@ -343,6 +349,7 @@ describe('the five services and init', () => {
     const used = new Set([
       ...SERVICE_SETTINGS,
       ...APP_SERVICES.flatMap((app) => app.extraSettings),
+      ...PROVIDER_SETTINGS,
       ...INIT_SETTINGS,
     ]);
     expect([...used].filter((name) => !documented.has(name))).toEqual([]);
@@ -357,6 +364,32 @@ describe('the five services and init', () => {
     expect(build.target).toBe('service');
     expect(args.get('SERVICE')).toBe(name);
     expect(args.get('PORT')).toBe(String(port));
+  });
+
+  it('runs the payment provider simulator on its own, and payment only once it is healthy', () => {
+    const provider = service(PROVIDER.name);
+    const env = environmentOf(provider);
+    expect([...env.keys()].sort()).toEqual([...PROVIDER_SETTINGS].sort());
+    expect(env.get('PORT')).toBe(String(PROVIDER.port));
+    expect(env.get('HOST')).toBe('0.0.0.0');
+    expect(env.get('SERVICE_NAME')).toBe(PROVIDER.name);
+    expect(dependenciesOf(provider)).toEqual({});
+    expect(dependenciesOf(service('payment'))[PROVIDER.name]?.condition).toBe('service_healthy');
+    const providerUrl = new URL(environmentOf(service('payment')).get('PAYMENT_PROVIDER_URL') ?? '');
+    expect([providerUrl.hostname, Number(providerUrl.port)]).toEqual([PROVIDER.name, PROVIDER.port]);
+  });
+
+  it('builds the payment provider simulator from the one Dockerfile by its package name', () => {
+    const build = buildOf(PROVIDER.name);
+    const args = buildArgsOf(build);
+    expect([build.context, build.dockerfile, build.target]).toEqual(['.', 'Dockerfile', 'service']);
+    expect(args.get('SERVICE')).toBe(PROVIDER.name);
+    expect(args.get('PORT')).toBe(String(PROVIDER.port));
+    expect(repoFileExists('packages', PROVIDER.name, 'package.json')).toBe(true);
+    expect(JSON.parse(readRepoFile('packages', PROVIDER.name, 'package.json'))).toMatchObject({
+      name: `@order-platform/${PROVIDER.name}`,
+      main: 'dist/main.js',
+    });
   });
 
   it('builds init from the Dockerfile init target', () => {

@@ -31,7 +31,7 @@ export class ConfigError extends Error {
  * Validates the environment against a service's schema. Every missing or bad setting is
  * named in one error, so a misconfigured process stops at once and says why.
  */
-export function loadConfig<S extends z.ZodType<BaseConfig>>(
+export function loadConfig<S extends z.ZodType<object>>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {

@@ -5,7 +5,10 @@ import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { type BaseConfig, ConfigError, loadConfig } from './config';
 
-export interface ServiceDefinition<S extends z.ZodType<BaseConfig>> {
+/** The settings runService itself reads. */
+export type RunConfig = Pick<BaseConfig, 'SERVICE_NAME' | 'PORT' | 'HOST' | 'SHUTDOWN_TIMEOUT_MS'>;
+
+export interface ServiceDefinition<S extends z.ZodType<RunConfig>> {
   configSchema: S;
   appModule: (config: z.infer<S>) => DynamicModule;
 }
@@ -16,7 +19,7 @@ export interface ServiceDefinition<S extends z.ZodType<BaseConfig>> {
  * SIGTERM or SIGINT stops taking requests, lets Nest's shutdown hooks close consumers
  * and pools, then exits.
  */
-export async function runService<S extends z.ZodType<BaseConfig>>(
+export async function runService<S extends z.ZodType<RunConfig>>(
   definition: ServiceDefinition<S>,
 ): Promise<void> {
   let config: z.infer<S>;

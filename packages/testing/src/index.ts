@@ -10,5 +10,5 @@ export {
 } from './stack';
 export { stackControls, type StackControls } from './controls';
 export { useStack } from './context';
-export { startService, waitForHttp, type ServiceProcess } from './service-process';
+export { freePort, startProcess, startService, waitForHttp, type ServiceProcess } from './service-process';
 export { describeServiceContract, type ServiceUnderTest } from './service-health';

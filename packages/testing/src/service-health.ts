@@ -1,21 +1,7 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useStack } from './context';
-import { type ServiceProcess, startService, waitForHttp } from './service-process';
+import { freePort, type ServiceProcess, startService, waitForHttp } from './service-process';
 import { serviceDatabaseUrl, type StackSettings } from './stack';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export interface ServiceUnderTest {
   /** Folder under services/. */

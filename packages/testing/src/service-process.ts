@@ -1,6 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from './repo';
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
 
 export interface ServiceProcess {
   readonly url: string;
@@ -14,7 +29,12 @@ export interface ServiceProcess {
 
 /** Starts a built service (services/<name>/dist/main.js) as its own process. */
 export function startService(name: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [join(repoRoot(), 'services', name, 'dist/main.js')], {
+  return startProcess(join(repoRoot(), 'services', name, 'dist/main.js'), env);
+}
+
+/** Starts a built Node program (its main .js file) as its own process, with exactly `env` (and PATH). */
+export function startProcess(mainJs: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, [mainJs], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { repoRoot, type ServiceProcess, startProcess } from '@order-platform/testing';
+
+/** Starts the built simulator (dist/main.js) as its own process, as scripts/services.sh and compose do. */
+export function startProvider(env: Record<string, string>): ServiceProcess {
+  return startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), env);
+}
+
+export interface ChargeBody {
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  token: string;
+}
+
+/** A client of the simulator's HTTP API, as a test uses it. */
+export function providerClient(provider: ServiceProcess) {
+  const json = async <T>(response: Response) => (await response.json()) as T;
+  return {
+    charge(
+      key: string | undefined,
+      body: ChargeBody | string,
+      init: { timeoutMs?: number; contentType?: string } = {},
+    ) {
+      return fetch(`${provider.url}/charges`, {
+        method: 'POST',
+        headers: {
+          'content-type': init.contentType ?? 'application/json',
+          ...(key === undefined ? {} : { 'idempotency-key': key }),
+        },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
+      });
+    },
+    async charges(orderId?: string) {
+      const query = orderId === undefined ? '' : `?orderId=${encodeURIComponent(orderId)}`;
+      return json<{
+        charges: {
+          id: string;
+          orderId: string;
+          amountMinor: number;
+          currency: string;
+          idempotencyKey: string;
+          createdAt: string;
+        }[];
+        attempts: { attempt: number; orderId: string; idempotencyKey: string; result: string; at: string }[];
+      }>(await fetch(`${provider.url}/charges${query}`));
+    },
+    async stats() {
+      return json<{
+        charges: number;
+        attempts: number;
+        orders: number;
+        results: Record<string, number>;
+        amountMinorByCurrency: Record<string, number>;
+        duplicateCharges: number;
+        duplicateChargeOrderIds: string[];
+      }>(await fetch(`${provider.url}/charges/stats`));
+    },
+    reset() {
+      return fetch(`${provider.url}/charges`, { method: 'DELETE' });
+    },
+  };
+}

@@ -3,3 +3,34 @@ export { KafkaHealth } from './kafka-health';
 export { ensureTopics } from './topics';
 export { outboxConnectorConfig, heartbeatTopic, OUTBOX_COLUMNS, type OutboxConnectorOptions } from './cdc/outbox-connector';
 export { KafkaConnectClient, type ConnectorStatus } from './cdc/kafka-connect-client';
+export {
+  migrateMessaging,
+  runMigrations,
+  MESSAGING_MIGRATIONS,
+  type Migration,
+  type RunMigrationsOptions,
+} from './inbox/migrations';
+export { pruneTransactions, type PruneOptions } from './inbox/prune';
+export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
+export {
+  ConsumerRunner,
+  defaultEnvelope,
+  type ConsumedMessage,
+  type ConsumerRunnerOptions,
+  type EventEnvelope,
+  type HandlerContext,
+  type RetrySettings,
+  type RunnerHooks,
+  type TopicHandler,
+  type TopicOrdering,
+} from './consumer/consumer-runner';
+export { PermanentError } from './consumer/errors';
+export {
+  deadLetterTopicName,
+  retryTopicName,
+  HEADERS as FAILURE_HEADERS,
+  type FailureRecord,
+} from './consumer/failure-topics';
+export { TransactionalMover, type MoveRequest } from './consumer/transactional-mover';
+export type { RunnerMetrics, LatencySnapshot, RunnerCounters } from './consumer/metrics';
+export { redrive, type RedriveOptions } from './consumer/redrive';

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { deadLetterTopicName, HEADERS, historyOf, retryTopicName } from './failure-topics';
+
+describe('failure topics', () => {
+  it('names retry and dead-letter topics after the group and the original topic', () => {
+    expect(retryTopicName('order.reserve-stock', 'basket.order-requested.v1', 2)).toBe(
+      'order.reserve-stock.basket.order-requested.v1.retry.2',
+    );
+    expect(deadLetterTopicName('order.reserve-stock', 'basket.order-requested.v1')).toBe(
+      'order.reserve-stock.basket.order-requested.v1.dlq',
+    );
+  });
+
+  it('reads the history header, and an unreadable one as empty', () => {
+    expect(historyOf({ [HEADERS.history]: Buffer.from('[{"error":"x"}]') })).toEqual([{ error: 'x' }]);
+    expect(historyOf({ [HEADERS.history]: 'not json' })).toEqual([]);
+    expect(historyOf(undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import type { IHeaders } from 'kafkajs';
+
+/** Headers the runner adds when it parks a message in a retry or dead-letter topic. */
+export const HEADERS = {
+  originalTopic: 'x-original-topic',
+  originalPartition: 'x-original-partition',
+  originalOffset: 'x-original-offset',
+  /** How many delivery rounds (the original one and each retry topic) have failed. */
+  attempt: 'x-attempt',
+  /** Epoch milliseconds before which a retry-topic message must not be handled. */
+  dueAt: 'x-due-at',
+  /** JSON array of every failed attempt: FailureRecord[]. */
+  history: 'x-error-history',
+} as const;
+
+export interface FailureRecord {
+  time: string;
+  error: string;
+  stack?: string;
+  consumerGroup: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Delivery round (0 = from the original topic, n = from retry topic n). */
+  attempt: number;
+  /** Tries within the round (in-process retries). */
+  tries: number;
+}
+
+export function retryTopicName(group: string, topic: string, level: number): string {
+  return `${group}.${topic}.retry.${level}`;
+}
+
+export function deadLetterTopicName(group: string, topic: string): string {
+  return `${group}.${topic}.dlq`;
+}
+
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+export function historyOf(headers: IHeaders | undefined): FailureRecord[] {
+  const text = headerText(headers, HEADERS.history);
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? (parsed as FailureRecord[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Copies a message's headers as Buffers/strings KafkaJS can send again. */
+export function copyHeaders(headers: IHeaders | undefined): IHeaders {
+  const out: IHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}

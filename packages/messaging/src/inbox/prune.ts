@@ -1,0 +1,57 @@
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+
+export interface PruneOptions {
+  pool: Pool;
+  kafka: Kafka;
+  /** Grace period (ms): rows younger than this stay whatever the watermark says. */
+  olderThanMs: number;
+}
+
+/**
+ * Deletes transactions-table rows that can no longer guard against a redelivery.
+ *
+ * The rule: a message can come back only from an offset at or above its group's committed
+ * offset for that partition (a restart, a rebalance, a crash before the offset commit).
+ * Topics here keep their records forever (retention.ms=-1, for replay), so "older than the
+ * topic's retention" never holds; the committed offset is the watermark instead. A row goes
+ * only when its offset is below the group's committed offset for its topic-partition AND it
+ * is older than the grace period (which covers an operator resetting a group's offsets a
+ * little way back). A deliberate replay from offset 0 (views rebuild) uses a new group and
+ * a new table, never this one.
+ *
+ * The per-aggregate positions are kept: they are what detects a stale message, however old.
+ * Returns the number of rows deleted.
+ */
+export async function pruneTransactions({ pool, kafka, olderThanMs }: PruneOptions): Promise<number> {
+  const { rows } = await pool.query<{ consumer_group: string; topic: string }>(
+    'select distinct consumer_group, topic from message_transactions',
+  );
+  const groups = new Map<string, string[]>();
+  for (const row of rows)
+    groups.set(row.consumer_group, [...(groups.get(row.consumer_group) ?? []), row.topic]);
+  if (groups.size === 0) return 0;
+  const admin = kafka.admin();
+  await admin.connect();
+  let deleted = 0;
+  try {
+    for (const [groupId, topics] of groups) {
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      for (const { topic, partitions } of committed) {
+        for (const { partition, offset } of partitions) {
+          if (BigInt(offset) < 0n) continue;
+          const result = await pool.query(
+            `delete from message_transactions
+              where consumer_group = $1 and topic = $2 and partition = $3 and "offset" < $4
+                and processed_at < now() - make_interval(secs => $5::double precision / 1000)`,
+            [groupId, topic, partition, offset, olderThanMs],
+          );
+          deleted += result.rowCount ?? 0;
+        }
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return deleted;
+}

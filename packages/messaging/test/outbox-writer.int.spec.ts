@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from '@order-platform/testing';
+import { migrateMessaging, OutboxWriter } from '../src';
+import { RunnerFixture, TEST_EVENT_SCHEMA } from './runner-fixture';
+
+/** The outbox writer and the migrations, against a throwaway service schema and role. */
+describe('OutboxWriter and migrateMessaging', () => {
+  const stack = useStack();
+  const fixture = new RunnerFixture(stack);
+
+  beforeAll(async () => {
+    await fixture.setUp();
+  });
+
+  afterAll(async () => {
+    await fixture.tearDown();
+  });
+
+  it('creates the tables in the role own schema once, and finds nothing to do the second time', async () => {
+    expect(await migrateMessaging({ databaseUrl: fixture.databaseUrl })).toEqual([]);
+    const { rows } = await fixture.admin.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = $1 order by table_name`,
+      [fixture.name],
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([
+        'message_aggregate_positions',
+        'message_transactions',
+        'messaging_migrations',
+        'outbox',
+      ]),
+    );
+  });
+
+  it('writes wire-format Avro rows inside the caller transaction, and nothing when it rolls back', async () => {
+    const topic = await fixture.topic('outbox');
+    const writer = new OutboxWriter(fixture.registry);
+    const event = fixture.event('order-o', 1, 'to the outbox');
+    const entry = {
+      topic,
+      subject: `${topic}-value`,
+      schema: TEST_EVENT_SCHEMA,
+      key: event.aggregateId,
+      eventType: 'RunnerTestEvent',
+      eventId: event.eventId,
+      aggregateType: 'order',
+      value: event,
+    };
+    const tx = await fixture.pool.connect();
+    try {
+      await tx.query('begin');
+      await writer.append(tx, [entry]);
+      await tx.query('commit');
+      await tx.query('begin');
+      await writer.append(tx, [{ ...entry, eventId: fixture.event('order-o', 2).eventId }]);
+      await tx.query('rollback');
+    } finally {
+      tx.release();
+    }
+    const { rows } = await fixture.pool.query<{
+      id: string;
+      aggregateid: string;
+      type: string;
+      topic: string;
+      payload: Buffer;
+    }>('select id, aggregateid, type, topic, payload from outbox');
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row).toMatchObject({ id: event.eventId, aggregateid: 'order-o', type: 'RunnerTestEvent', topic });
+    expect(row!.payload.readUInt8(0)).toBe(0);
+    const decoded = (await fixture.registry.decode(row!.payload)) as Record<string, unknown>;
+    expect({ ...decoded, occurredAt: Number(decoded.occurredAt) }).toEqual(event);
+  });
+
+  it('refuses a schema that was never registered under the subject, writing nothing', async () => {
+    const writer = new OutboxWriter(fixture.registry);
+    const tx = await fixture.pool.connect();
+    try {
+      await tx.query('begin');
+      const unregistered = JSON.stringify({
+        type: 'record',
+        name: 'Nope',
+        fields: [{ name: 'x', type: 'string' }],
+      });
+      await expect(
+        writer.append(tx, [
+          {
+            topic: 'test.none.v1',
+            subject: `${fixture.name}-missing-value`,
+            schema: unregistered,
+            key: 'k',
+            eventType: 'Nope',
+            eventId: fixture.event('k', 1).eventId,
+            aggregateType: 'order',
+            value: { x: 'y' },
+          },
+        ]),
+      ).rejects.toThrow();
+      await tx.query('rollback');
+    } finally {
+      tx.release();
+    }
+  });
+});

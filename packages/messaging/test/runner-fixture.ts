@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kafkajs';
+import { Client, Pool } from 'pg';
+import { serviceDatabaseUrl, type StackSettings, uniqueName } from '@order-platform/testing';
+import { ensureTopics, migrateMessaging, type HandlerContext, type TopicHandler } from '../src';
+
+export interface TestEvent {
+  eventId: string;
+  occurredAt: number;
+  aggregateId: string;
+  sequence: number;
+  note: string;
+}
+
+export const TEST_EVENT_SCHEMA = JSON.stringify({
+  type: 'record',
+  name: 'RunnerTestEvent',
+  namespace: 'test.messaging',
+  fields: [
+    { name: 'eventId', type: { type: 'string', logicalType: 'uuid' } },
+    { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'aggregateId', type: 'string' },
+    { name: 'sequence', type: 'long' },
+    { name: 'note', type: 'string' },
+  ],
+});
+
+export interface AppliedRow {
+  event_id: string;
+  aggregate_id: string;
+  sequence: string;
+  note: string;
+  id: string;
+}
+
+/**
+ * An isolated service for runner tests on the shared stack: a throwaway schema and login
+ * role shaped like a service's (own schema, search_path, an outbox like basket.outbox),
+ * the messaging migrations run as that role, a state table the test handler writes, and
+ * helpers to create topics, register the test schema and produce encoded events.
+ */
+export class RunnerFixture {
+  readonly name = uniqueName('msg');
+  readonly kafka: Kafka;
+  readonly registry: SchemaRegistry;
+  readonly admin: Client;
+  pool!: Pool;
+  private producer: Producer | undefined;
+  private readonly schemaIds = new Map<string, number>();
+
+  constructor(readonly stack: StackSettings) {
+    this.kafka = new Kafka({
+      clientId: this.name,
+      brokers: stack.kafkaBrokers,
+      logLevel: process.env.KAFKAJS_LOG ? logLevel.INFO : logLevel.NOTHING,
+    });
+    this.registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
+    this.admin = new Client({ connectionString: stack.postgresAdminUrl });
+  }
+
+  get databaseUrl(): string {
+    return serviceDatabaseUrl(this.stack, this.name);
+  }
+
+  async setUp(): Promise<void> {
+    await this.admin.connect();
+    const n = this.name;
+    await this.admin.query(`
+      create role ${n} login password '${n}';
+      create schema ${n} authorization ${n};
+      alter role ${n} set search_path = ${n};
+      grant connect, temporary on database ${this.stack.postgres.database} to ${n};
+      create table ${n}.outbox (like basket.outbox including all);
+      alter table ${n}.outbox owner to ${n};
+      create table ${n}.applied_events (
+        id bigserial primary key, event_id uuid not null, aggregate_id text not null,
+        sequence bigint not null, note text not null, topic text not null);
+      alter table ${n}.applied_events owner to ${n};
+    `);
+    await migrateMessaging({ databaseUrl: this.databaseUrl });
+    this.pool = new Pool({ connectionString: this.databaseUrl, max: 8 });
+  }
+
+  async tearDown(): Promise<void> {
+    await this.producer?.disconnect();
+    await this.pool.end();
+    await this.admin.query(
+      `drop schema if exists ${this.name} cascade; drop owned by ${this.name}; drop role if exists ${this.name}`,
+    );
+    await this.admin.end();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.includes(this.name));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await admin.disconnect();
+  }
+
+  /** A new topic with the test schema registered under its value subject. */
+  async topic(label: string, partitions = 3): Promise<string> {
+    const topic = `test.${this.name}.${label}.v1`;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic, numPartitions: partitions }]);
+    await admin.disconnect();
+    const { id } = await this.registry.register(
+      { type: SchemaType.AVRO, schema: TEST_EVENT_SCHEMA },
+      { subject: `${topic}-value` },
+    );
+    this.schemaIds.set(topic, id);
+    return topic;
+  }
+
+  group(label: string): string {
+    return `${this.name}.${label}`;
+  }
+
+  event(
+    aggregateId: string,
+    sequence: number,
+    note = `event ${sequence}`,
+    occurredAt = Date.now(),
+  ): TestEvent {
+    return { eventId: randomUUID(), occurredAt, aggregateId, sequence, note };
+  }
+
+  async encode(topic: string, event: TestEvent): Promise<Buffer> {
+    return this.registry.encode(this.schemaIds.get(topic)!, event);
+  }
+
+  async send(topic: string, records: { key: string; value: Buffer; headers?: IHeaders }[]): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, messages: records });
+  }
+
+  async sendEvents(topic: string, events: TestEvent[]): Promise<void> {
+    const records = await Promise.all(
+      events.map(async (e) => ({ key: e.aggregateId, value: await this.encode(topic, e) })),
+    );
+    await this.send(topic, records);
+  }
+
+  /** The test handler: records the event in applied_events inside the runner's transaction. */
+  recorder(
+    topic: string,
+    before?: (ctx: HandlerContext<TestEvent>) => Promise<void> | void,
+  ): TopicHandler<TestEvent> {
+    return {
+      topic,
+      ordering: 'cumulative',
+      handle: async (ctx) => {
+        await before?.(ctx);
+        await ctx.tx.query(
+          'insert into applied_events (event_id, aggregate_id, sequence, note, topic) values ($1, $2, $3, $4, $5)',
+          [ctx.event.eventId, ctx.event.aggregateId, ctx.event.sequence, ctx.event.note, topic],
+        );
+      },
+    };
+  }
+
+  async applied(topic: string): Promise<AppliedRow[]> {
+    const { rows } = await this.pool.query<AppliedRow>(
+      'select * from applied_events where topic = $1 order by id',
+      [topic],
+    );
+    return rows;
+  }
+
+  async transactions(
+    groupId: string,
+  ): Promise<{ message_id: string; outcome: string; sequence: string; topic: string }[]> {
+    const { rows } = await this.pool.query<{
+      message_id: string;
+      outcome: string;
+      sequence: string;
+      topic: string;
+    }>(
+      'select message_id, outcome, sequence::text, topic from message_transactions where consumer_group = $1',
+      [groupId],
+    );
+    return rows;
+  }
+
+  async waitFor<T>(
+    probe: () => Promise<T | undefined | false>,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

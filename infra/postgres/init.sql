@@ -63,9 +63,12 @@ BEGIN
         payload       bytea       NOT NULL,
         created_at    timestamptz NOT NULL DEFAULT now()
       )$t$, s);
-    EXECUTE format('ALTER TABLE %I.outbox OWNER TO %I', s, s);
+    -- Owned by the provisioning superuser, not the service: an owner could grant itself
+    -- UPDATE or DELETE back, so only the grants below make the table truly insert-only.
+    EXECUTE format('ALTER TABLE %I.outbox OWNER TO %I', s, current_user);
     EXECUTE format('ALTER TABLE %I.outbox REPLICA IDENTITY DEFAULT', s);
-    -- Insert-only: the owning service may insert and read, nothing else.
+    -- Insert-only: the service may insert and read, nothing else (old rows go through
+    -- housekeeping.prune_outbox below).
     EXECUTE format('REVOKE ALL ON TABLE %I.outbox FROM PUBLIC', s);
     EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %I.outbox FROM %I', s, s);
     EXECUTE format('GRANT INSERT, SELECT ON TABLE %I.outbox TO %I', s, s);
@@ -92,5 +95,47 @@ BEGIN
                     WHERE pubname = 'outbox_publication' AND schemaname = 'cdc' AND tablename = 'heartbeat') THEN
     ALTER PUBLICATION outbox_publication ADD TABLE cdc.heartbeat;
   END IF;
+END
+$$;
+
+-- Outbox housekeeping. Debezium reads outbox rows from the WAL, not from the table, and the
+-- publication carries inserts only, so deleting a committed row never affects delivery:
+-- old rows are storage, kept for a while for inspection. The services may not DELETE
+-- (insert-only), so pruning goes through this function, which deletes only from the outbox
+-- of the schema named after the calling role, and only rows older than the retention.
+CREATE SCHEMA IF NOT EXISTS housekeeping;
+GRANT USAGE ON SCHEMA housekeeping TO PUBLIC;
+CREATE OR REPLACE FUNCTION housekeeping.prune_outbox(retention interval)
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog
+AS $fn$
+DECLARE
+  target text := session_user;
+  deleted bigint;
+BEGIN
+  IF retention < interval '0' THEN
+    RAISE EXCEPTION 'retention must not be negative, got %', retention;
+  END IF;
+  IF NOT EXISTS (
+    SELECT FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
+    WHERE n.nspname = target AND r.rolname = target
+  ) OR to_regclass(format('%I.outbox', target)) IS NULL THEN
+    RAISE EXCEPTION 'role % has no schema of its own with an outbox table', target;
+  END IF;
+  EXECUTE format('DELETE FROM %I.outbox WHERE created_at < now() - $1', target) USING retention;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted;
+END
+$fn$;
+REVOKE ALL ON FUNCTION housekeeping.prune_outbox(interval) FROM PUBLIC;
+DO $$
+DECLARE
+  s text;
+BEGIN
+  FOREACH s IN ARRAY ARRAY['basket', 'orders', 'payment', 'shipping', 'email'] LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION housekeeping.prune_outbox(interval) TO %I', s);
+  END LOOP;
 END
 $$;

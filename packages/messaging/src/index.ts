@@ -10,7 +10,7 @@ export {
   type Migration,
   type RunMigrationsOptions,
 } from './inbox/migrations';
-export { pruneTransactions, type PruneOptions } from './inbox/prune';
+export { pruneOutbox, pruneTransactions, type PruneOptions } from './inbox/prune';
 export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
 export {
   ConsumerRunner,

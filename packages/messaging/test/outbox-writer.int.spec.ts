@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '@order-platform/testing';
-import { migrateMessaging, OutboxWriter } from '../src';
+import { migrateMessaging, OutboxWriter, pruneOutbox } from '../src';
 import { RunnerFixture, TEST_EVENT_SCHEMA } from './runner-fixture';
 
 /** The outbox writer and the migrations, against a throwaway service schema and role. */
@@ -100,5 +100,41 @@ describe('OutboxWriter and migrateMessaging', () => {
     } finally {
       tx.release();
     }
+  });
+
+  it('keeps the outbox insert-only for the service, and prunes old rows through housekeeping', async () => {
+    const topic = await fixture.topic('prune');
+    const writer = new OutboxWriter(fixture.registry);
+    const client = await fixture.pool.connect();
+    try {
+      await client.query('begin');
+      const entry = (sequence: number) => {
+        const event = fixture.event('order-p', sequence);
+        return {
+          topic,
+          subject: `${topic}-value`,
+          schema: TEST_EVENT_SCHEMA,
+          key: event.aggregateId,
+          eventType: 'RunnerTestEvent',
+          eventId: event.eventId,
+          aggregateType: 'order',
+          value: event,
+        };
+      };
+      await writer.append(client, [entry(1), entry(2)]);
+      await client.query('commit');
+      await expect(client.query('delete from outbox')).rejects.toThrow(/permission denied/);
+      await expect(client.query('update outbox set topic = topic')).rejects.toThrow(/permission denied/);
+    } finally {
+      client.release();
+    }
+    await fixture.admin.query(
+      `update ${fixture.name}.outbox set created_at = now() - interval '2 days' where topic = $1
+         and id = (select id from ${fixture.name}.outbox where topic = $1 order by created_at limit 1)`,
+      [topic],
+    );
+    expect(await pruneOutbox({ pool: fixture.pool, olderThanMs: 24 * 3600 * 1000 })).toBe(1);
+    const { rows } = await fixture.admin.query(`select 1 from ${fixture.name}.outbox where topic = $1`, [topic]);
+    expect(rows).toHaveLength(1);
   });
 });

@@ -72,7 +72,8 @@ export class RunnerFixture {
       alter role ${n} set search_path = ${n};
       grant connect, temporary on database ${this.stack.postgres.database} to ${n};
       create table ${n}.outbox (like basket.outbox including all);
-      alter table ${n}.outbox owner to ${n};
+      grant insert, select on ${n}.outbox to ${n};
+      grant execute on function housekeeping.prune_outbox(interval) to ${n};
       create table ${n}.applied_events (
         id bigserial primary key, event_id uuid not null, aggregate_id text not null,
         sequence bigint not null, note text not null, topic text not null);

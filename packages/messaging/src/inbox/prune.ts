@@ -55,3 +55,18 @@ export async function pruneTransactions({ pool, kafka, olderThanMs }: PruneOptio
   }
   return deleted;
 }
+
+/**
+ * Deletes the calling service's outbox rows older than `olderThanMs`, through
+ * housekeeping.prune_outbox (infra/postgres/init.sql): the services may only insert into
+ * their outbox. Debezium reads rows from the WAL, not the table, so a committed row can go
+ * at any time without affecting delivery; the retention only keeps recent rows around for
+ * inspection. Returns the number of rows deleted.
+ */
+export async function pruneOutbox({ pool, olderThanMs }: { pool: Pool; olderThanMs: number }): Promise<number> {
+  const { rows } = await pool.query<{ deleted: string }>(
+    'select housekeeping.prune_outbox(make_interval(secs => $1::double precision / 1000)) as deleted',
+    [olderThanMs],
+  );
+  return Number(rows[0]?.deleted ?? 0);
+}

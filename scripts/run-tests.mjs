@@ -13,6 +13,7 @@ mkdirSync(reports, { recursive: true });
 for (const old of readdirSync(reports).filter((f) => f.endsWith('.json'))) rmSync(join(reports, old));
 
 const steps = [
+  ['static checks', 'pnpm', ['run', 'format:check']],
   ['static checks', 'pnpm', ['run', 'lint']],
   ['static checks', 'pnpm', ['turbo', 'run', 'typecheck']],
   ['unit tests', 'pnpm', ['turbo', 'run', 'test', '--continue']],

@@ -6,7 +6,11 @@ import type { Admin, ITopicConfig } from 'kafkajs';
  * the broker does not host yet ("This server does not host this topic-partition"), so the
  * wait is done here, by polling metadata until it answers for all of them.
  */
-export async function ensureTopics(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: ITopicConfig[],
+  timeoutMs = 30_000,
+): Promise<string[]> {
   const present = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !present.has(t.topic));
   if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: false });
@@ -15,12 +19,15 @@ export async function ensureTopics(admin: Admin, topics: ITopicConfig[], timeout
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
-      const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      const leaderless = metadata.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
       if (leaderless.length === 0) return missing.map((t) => t.topic);
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${names.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`topics without leaders after ${timeoutMs} ms: ${names.join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -31,9 +31,18 @@ describe('outbox → Debezium → Kafka', () => {
 
   async function event(aggregateId: string, sequence: number): Promise<{ row: OutboxRow; value: object }> {
     const id = randomUUID();
-    const value = { eventId: id, aggregateId, sequence, amountMinor: 1999 + sequence, note: `event ${sequence} of ${aggregateId}` };
+    const value = {
+      eventId: id,
+      aggregateId,
+      sequence,
+      amountMinor: 1999 + sequence,
+      note: `event ${sequence} of ${aggregateId}`,
+    };
     const payload = await registry.encode(schemaId, value);
-    return { row: { id, aggregateType: 'order', aggregateId, type: 'SkeletonEvent', topic: fixture.topic, payload }, value };
+    return {
+      row: { id, aggregateType: 'order', aggregateId, type: 'SkeletonEvent', topic: fixture.topic, payload },
+      value,
+    };
   }
 
   beforeAll(async () => {

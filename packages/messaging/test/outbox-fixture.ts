@@ -76,10 +76,17 @@ export class OutboxFixture {
     await this.connect.waitUntilRunning(this.connectorName, 90_000);
     // The slot exists once the task has started streaming; rows inserted before that would
     // be outside the no_data snapshot's starting point.
-    await this.waitFor(async () => {
-      const { rows } = await this.admin.query<{ active: boolean }>('select active from pg_replication_slots where slot_name = $1', [this.name]);
-      return rows[0]?.active === true;
-    }, 60_000, 'replication slot to become active');
+    await this.waitFor(
+      async () => {
+        const { rows } = await this.admin.query<{ active: boolean }>(
+          'select active from pg_replication_slots where slot_name = $1',
+          [this.name],
+        );
+        return rows[0]?.active === true;
+      },
+      60_000,
+      'replication slot to become active',
+    );
   }
 
   async insert(rows: OutboxRow[]): Promise<void> {
@@ -98,7 +105,9 @@ export class OutboxFixture {
 
   /** Writes WAL that the connector's publication does not carry (another table's rows). */
   async writeUnpublishedWal(rows: number): Promise<void> {
-    await this.admin.query(`create table if not exists ${this.schema}.noise (n int, at timestamptz default now())`);
+    await this.admin.query(
+      `create table if not exists ${this.schema}.noise (n int, at timestamptz default now())`,
+    );
     await this.admin.query(`insert into ${this.schema}.noise (n) select generate_series(1, $1::int)`, [rows]);
   }
 
@@ -106,26 +115,41 @@ export class OutboxFixture {
   async waitUntilSlotCaughtUp(timeoutMs = 120_000): Promise<void> {
     const { rows } = await this.admin.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
     const target = rows[0]!.lsn;
-    await this.waitFor(async () => {
-      const { rows: slot } = await this.admin.query<{ caught_up: boolean }>(
-        'select confirmed_flush_lsn >= $2::pg_lsn as caught_up from pg_replication_slots where slot_name = $1',
-        [this.name, target],
-      );
-      return slot[0]?.caught_up === true;
-    }, timeoutMs, `slot ${this.name} to confirm ${target}`);
+    await this.waitFor(
+      async () => {
+        const { rows: slot } = await this.admin.query<{ caught_up: boolean }>(
+          'select confirmed_flush_lsn >= $2::pg_lsn as caught_up from pg_replication_slots where slot_name = $1',
+          [this.name, target],
+        );
+        return slot[0]?.caught_up === true;
+      },
+      timeoutMs,
+      `slot ${this.name} to confirm ${target}`,
+    );
   }
 
   async tearDown(): Promise<void> {
     await this.connect.deleteConnector(this.connectorName).catch(() => undefined);
     // The slot can only be dropped once the deleted connector's task has let go of it.
-    await this.waitFor(async () => {
-      const { rows } = await this.admin.query<{ active: boolean }>('select active from pg_replication_slots where slot_name = $1', [this.name]);
-      return rows.length === 0 || rows[0]?.active === false;
-    }, 60_000, 'slot to become inactive').catch(() => undefined);
+    await this.waitFor(
+      async () => {
+        const { rows } = await this.admin.query<{ active: boolean }>(
+          'select active from pg_replication_slots where slot_name = $1',
+          [this.name],
+        );
+        return rows.length === 0 || rows[0]?.active === false;
+      },
+      60_000,
+      'slot to become inactive',
+    ).catch(() => undefined);
     await this.admin
-      .query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1`, [this.name])
+      .query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1`, [
+        this.name,
+      ])
       .catch(() => undefined);
-    await this.admin.query(`drop publication if exists ${this.name}; drop schema if exists ${this.schema} cascade`);
+    await this.admin.query(
+      `drop publication if exists ${this.name}; drop schema if exists ${this.schema} cascade`,
+    );
     await this.admin.end();
     const admin = this.kafka.admin();
     await admin.connect();

@@ -134,7 +134,9 @@ describe('OutboxWriter and migrateMessaging', () => {
       [topic],
     );
     expect(await pruneOutbox({ pool: fixture.pool, olderThanMs: 24 * 3600 * 1000 })).toBe(1);
-    const { rows } = await fixture.admin.query(`select 1 from ${fixture.name}.outbox where topic = $1`, [topic]);
+    const { rows } = await fixture.admin.query(`select 1 from ${fixture.name}.outbox where topic = $1`, [
+      topic,
+    ]);
     expect(rows).toHaveLength(1);
   });
 });

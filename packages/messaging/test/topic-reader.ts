@@ -70,7 +70,8 @@ export class TopicReader {
     await producer.disconnect();
     const deadline = Date.now() + timeoutMs;
     while (this.seenSentinels(sentinel) < partitions.length) {
-      if (Date.now() > deadline) throw new Error(`reader did not reach the end of ${this.topic} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`reader did not reach the end of ${this.topic} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -87,7 +88,8 @@ export class TopicReader {
   async waitForCount(count: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.events.length < count) {
-      if (Date.now() > deadline) throw new Error(`saw ${this.events.length} of ${count} records within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`saw ${this.events.length} of ${count} records within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

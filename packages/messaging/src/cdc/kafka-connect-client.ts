@@ -22,7 +22,12 @@ export class KafkaConnectClient {
   }
 
   async status(name: string): Promise<ConnectorStatus | undefined> {
-    return this.request<ConnectorStatus>('GET', `/connectors/${encodeURIComponent(name)}/status`, undefined, [404]);
+    return this.request<ConnectorStatus>(
+      'GET',
+      `/connectors/${encodeURIComponent(name)}/status`,
+      undefined,
+      [404],
+    );
   }
 
   async deleteConnector(name: string): Promise<void> {
@@ -44,7 +49,12 @@ export class KafkaConnectClient {
       }
       const failed = last && [last.connector, ...last.tasks].find((s) => s.state === 'FAILED');
       if (failed) throw new Error(`connector ${name} FAILED on ${failed.worker_id}:\n${failed.trace ?? ''}`);
-      if (last && last.connector.state === 'RUNNING' && last.tasks.length > 0 && last.tasks.every((t) => t.state === 'RUNNING')) {
+      if (
+        last &&
+        last.connector.state === 'RUNNING' &&
+        last.tasks.length > 0 &&
+        last.tasks.every((t) => t.state === 'RUNNING')
+      ) {
         return last;
       }
       await new Promise((r) => setTimeout(r, 250));

@@ -47,7 +47,15 @@ export function heartbeatTopic(topicPrefix: string): string {
   return `__debezium-heartbeat.${topicPrefix}`;
 }
 
-export const OUTBOX_COLUMNS = ['id', 'aggregatetype', 'aggregateid', 'type', 'topic', 'payload', 'created_at'] as const;
+export const OUTBOX_COLUMNS = [
+  'id',
+  'aggregatetype',
+  'aggregateid',
+  'type',
+  'topic',
+  'payload',
+  'created_at',
+] as const;
 
 export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string, string> {
   if (o.tables.length === 0) throw new Error('an outbox connector needs at least one table');

@@ -63,7 +63,13 @@ export async function pruneTransactions({ pool, kafka, olderThanMs }: PruneOptio
  * at any time without affecting delivery; the retention only keeps recent rows around for
  * inspection. Returns the number of rows deleted.
  */
-export async function pruneOutbox({ pool, olderThanMs }: { pool: Pool; olderThanMs: number }): Promise<number> {
+export async function pruneOutbox({
+  pool,
+  olderThanMs,
+}: {
+  pool: Pool;
+  olderThanMs: number;
+}): Promise<number> {
   const { rows } = await pool.query<{ deleted: string }>(
     'select housekeeping.prune_outbox(make_interval(secs => $1::double precision / 1000)) as deleted',
     [olderThanMs],

@@ -1,6 +1,13 @@
-export { createKafka, parseBrokers, type KafkaSettings, type MessagingLogger } from './kafka-client';
+export {
+  createKafka,
+  parseBrokers,
+  type Kafka,
+  type KafkaSettings,
+  type MessagingLogger,
+} from './kafka-client';
 export { KafkaHealth } from './kafka-health';
 export { ensureTopics } from './topics';
+export { createSchemaRegistry, type SchemaRegistry } from './schema-registry';
 export {
   outboxConnectorConfig,
   heartbeatTopic,

@@ -1,5 +1,7 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 
+export type { Kafka };
+
 /** The slice of a logger the messaging layer writes to (pino and Nest's Logger both fit). */
 export interface MessagingLogger {
   debug(obj: object, msg?: string): void;

@@ -1,4 +1,11 @@
 export { baseConfigSchema, loadConfig, ConfigError, type BaseConfig } from './config';
 export { PlatformModule } from './platform.module';
 export { runService, type RunConfig, type ServiceDefinition } from './run-service';
-export { CONFIG, PG_POOL, KAFKA } from './tokens';
+export { CONFIG, PG_POOL, KAFKA, SCHEMA_REGISTRY, OUTBOX_WRITER } from './tokens';
+export {
+  CONSUMERS,
+  MessagingLifecycle,
+  type ConsumerDefinition,
+  type MessagingState,
+} from './messaging/messaging.lifecycle';
+export { withTransaction } from './db/transaction';

@@ -9,10 +9,17 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { Pool } from 'pg';
 import { pino } from 'pino';
-import { createKafka, KafkaHealth, parseBrokers } from '@order-platform/messaging';
+import {
+  createKafka,
+  createSchemaRegistry,
+  KafkaHealth,
+  OutboxWriter,
+  parseBrokers,
+} from '@order-platform/messaging';
 import type { BaseConfig } from './config';
 import { HealthController } from './health/health.controller';
-import { CONFIG, KAFKA, KAFKA_HEALTH, PG_POOL } from './tokens';
+import { MessagingLifecycle } from './messaging/messaging.lifecycle';
+import { CONFIG, KAFKA, KAFKA_HEALTH, OUTBOX_WRITER, PG_POOL, SCHEMA_REGISTRY } from './tokens';
 
 /**
  * The infrastructure every service shares: its configuration, a JSON logger, a Postgres
@@ -62,8 +69,15 @@ export class PlatformModule implements OnApplicationShutdown {
         },
         { provide: KAFKA, useValue: kafka },
         { provide: KAFKA_HEALTH, useFactory: () => new KafkaHealth(kafka) },
+        { provide: SCHEMA_REGISTRY, useFactory: () => createSchemaRegistry(config.SCHEMA_REGISTRY_URL) },
+        {
+          provide: OUTBOX_WRITER,
+          inject: [SCHEMA_REGISTRY],
+          useFactory: (registry: ReturnType<typeof createSchemaRegistry>) => new OutboxWriter(registry),
+        },
+        MessagingLifecycle,
       ],
-      exports: [CONFIG, PG_POOL, KAFKA],
+      exports: [CONFIG, PG_POOL, KAFKA, SCHEMA_REGISTRY, OUTBOX_WRITER, MessagingLifecycle],
     };
   }
 

@@ -49,11 +49,15 @@ export function describeServiceContract({ service, role, extraEnv }: ServiceUnde
       const ready = await waitForHttp(running, '/health/ready');
       const body = (await ready.json()) as {
         status: string;
-        checks: { database: { schema: string }; kafka: { brokers: number } };
+        checks: { database: { schema: string }; kafka: { brokers: number }; messaging: { status: string } };
       };
       expect(body.status).toBe('ok');
       expect(body.checks.database.schema).toBe(role);
       expect(body.checks.kafka.brokers).toBeGreaterThanOrEqual(1);
+      // Ready means the messaging migrations ran in the service's own schema.
+      expect(body.checks.messaging.status).toBe('running');
+      const metrics = await fetch(`${running.url}/health/metrics`);
+      expect(metrics.status).toBe(200);
 
       const lines = running.output().trim().split('\n');
       for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();

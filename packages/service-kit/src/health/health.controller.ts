@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { KafkaHealth } from '@order-platform/messaging';
+import { MessagingLifecycle } from '../messaging/messaging.lifecycle';
 import { KAFKA_HEALTH, PG_POOL } from '../tokens';
 
 type CheckResult = { status: 'up' } & Record<string, unknown>;
@@ -21,6 +22,7 @@ export class HealthController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA_HEALTH) private readonly kafka: KafkaHealth,
+    private readonly messaging: MessagingLifecycle,
   ) {}
 
   /** The process is up and serving HTTP; says nothing of its dependencies. */
@@ -29,7 +31,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready only when the service's own database and Kafka both answer. */
+  /**
+   * Ready only when the service's own database and Kafka both answer and its messaging is
+   * running (migrations applied, consumers started).
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
     const [database, kafka] = await Promise.all([
@@ -39,8 +44,15 @@ export class HealthController {
       }),
       timed(() => this.kafka.check()),
     ]);
-    const ok = database.status === 'up' && kafka.status === 'up';
+    const messaging = this.messaging.current;
+    const ok = database.status === 'up' && kafka.status === 'up' && messaging.status === 'running';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', checks: { database, kafka } };
+    return { status: ok ? 'ok' : 'unavailable', checks: { database, kafka, messaging } };
+  }
+
+  /** The consumers' counters: processed, duplicates, stale, retried, dead-lettered, latency, lag. */
+  @Get('metrics')
+  async metrics(): Promise<object> {
+    return { consumers: await this.messaging.metrics() };
   }
 }

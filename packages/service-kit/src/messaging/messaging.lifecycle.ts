@@ -1,0 +1,127 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Pool } from 'pg';
+import {
+  ConsumerRunner,
+  type Kafka,
+  migrateMessaging,
+  type RetrySettings,
+  type RunnerMetrics,
+  type SchemaRegistry,
+  type TopicHandler,
+} from '@order-platform/messaging';
+import type { BaseConfig } from '../config';
+import { CONFIG, KAFKA, PG_POOL, SCHEMA_REGISTRY } from '../tokens';
+
+/** One consumer group of a service: its handlers, and how it batches and retries. */
+export interface ConsumerDefinition {
+  groupId: string;
+  handlers: TopicHandler<never>[];
+  batchSize?: number;
+  retry?: Partial<RetrySettings>;
+}
+
+/** A service's own module provides its consumers under this token (a factory that injects its use cases). */
+export const CONSUMERS = Symbol('CONSUMERS');
+
+export type MessagingState =
+  | { status: 'starting'; attempt: number; lastError?: string }
+  | { status: 'running'; consumers: string[] }
+  | { status: 'stopped' };
+
+/**
+ * Brings a service's messaging up after start: applies the messaging migrations to its
+ * schema, then starts its consumers. It runs in the background and retries, so the process
+ * is live (and says why it is not ready) while its database or Kafka is still coming; the
+ * readiness probe reports this state. On shutdown the consumers stop first, letting
+ * in-flight work commit or roll back.
+ */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  private readonly runners: { groupId: string; runner: ConsumerRunner }[] = [];
+  private state: MessagingState = { status: 'starting', attempt: 0 };
+  private stopping = false;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: BaseConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  get current(): MessagingState {
+    return this.state;
+  }
+
+  async metrics(): Promise<Record<string, RunnerMetrics>> {
+    const entries = await Promise.all(
+      this.runners.map(async ({ groupId, runner }) => [groupId, await runner.metrics()] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  onApplicationBootstrap(): void {
+    this.starting = this.startWithRetries();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await Promise.allSettled(this.runners.map(({ runner }) => runner.stop()));
+    this.state = { status: 'stopped' };
+  }
+
+  private definitions(): ConsumerDefinition[] {
+    try {
+      return this.moduleRef.get<ConsumerDefinition[]>(CONSUMERS, { strict: false });
+    } catch {
+      return [];
+    }
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await migrateMessaging({ databaseUrl: this.config.DATABASE_URL });
+        for (const definition of this.definitions()) {
+          if (this.stopping) return;
+          const runner = new ConsumerRunner({
+            kafka: this.kafka,
+            pool: this.pool,
+            registry: this.registry,
+            groupId: definition.groupId,
+            handlers: definition.handlers,
+            ...(definition.batchSize ? { batchSize: definition.batchSize } : {}),
+            ...(definition.retry ? { retry: definition.retry } : {}),
+            logger: {
+              debug: (obj, msg) => this.logger.debug({ ...obj, msg }),
+              info: (obj, msg) => this.logger.log({ ...obj, msg }),
+              warn: (obj, msg) => this.logger.warn({ ...obj, msg }),
+              error: (obj, msg) => this.logger.error({ ...obj, msg }),
+            },
+          });
+          await runner.start();
+          this.runners.push({ groupId: definition.groupId, runner });
+        }
+        this.state = { status: 'running', consumers: this.runners.map((r) => r.groupId) };
+        this.logger.log(`messaging ready: ${this.runners.length} consumer group(s)`);
+        return;
+      } catch (error) {
+        const lastError = error instanceof Error ? error.message : String(error);
+        this.state = { status: 'starting', attempt, lastError };
+        this.logger.warn(`messaging not ready yet (attempt ${attempt}): ${lastError}`);
+        await Promise.allSettled(this.runners.splice(0).map(({ runner }) => runner.stop()));
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** Math.min(attempt, 5), 10_000)));
+      }
+    }
+  }
+}

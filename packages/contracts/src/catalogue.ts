@@ -41,10 +41,13 @@ export type EventEnvelope = Pick<AnyEvent, (typeof ENVELOPE_FIELDS)[number]>;
  * - `cumulative`: a newer event for an order carries everything the older ones on the topic
  *   did, so a message parked in a retry topic lets the key's later messages pass, and an
  *   older one that arrives after a newer one is discarded as stale without loss;
- * - `keep-key-order`: events are not cumulative, so a parked message holds back the later
+ * - `ordered`: events are not cumulative, so a parked message holds back the later
  *   messages of its key. No topic needs this today.
  */
-export type TopicOrdering = 'cumulative' | 'keep-key-order';
+// The same rule names the consumer runner of @order-platform/messaging enforces.
+import type { TopicOrdering } from '@order-platform/messaging';
+
+export type { TopicOrdering };
 
 export interface TopicSpec<T extends TopicName = TopicName> {
   topic: T;

@@ -40,3 +40,4 @@ export {
   type SchemaChangeStatus,
 } from './compat/check-compat';
 export { RegistryRest, RegistryError, type CompatibilityLevel } from './registry/registry-rest';
+export { newEnvelope, outboxEvent, topicHandler, type Envelope } from './publishing';

@@ -4,6 +4,7 @@ export { runService, type RunConfig, type ServiceDefinition } from './run-servic
 export { CONFIG, PG_POOL, KAFKA, SCHEMA_REGISTRY, OUTBOX_WRITER } from './tokens';
 export {
   CONSUMERS,
+  MIGRATIONS,
   MessagingLifecycle,
   type ConsumerDefinition,
   type MessagingState,

@@ -11,6 +11,8 @@ import {
   ConsumerRunner,
   type Kafka,
   migrateMessaging,
+  runMigrations,
+  type Migration,
   type RetrySettings,
   type RunnerMetrics,
   type SchemaRegistry,
@@ -30,14 +32,21 @@ export interface ConsumerDefinition {
 /** A service's own module provides its consumers under this token (a factory that injects its use cases). */
 export const CONSUMERS = Symbol('CONSUMERS');
 
+/**
+ * A service's own module provides its tables' migrations under this token; they run (in
+ * the service's schema, ledger `service_migrations`) after the messaging ones and before
+ * any consumer starts.
+ */
+export const MIGRATIONS = Symbol('MIGRATIONS');
+
 export type MessagingState =
   | { status: 'starting'; attempt: number; lastError?: string }
   | { status: 'running'; consumers: string[] }
   | { status: 'stopped' };
 
 /**
- * Brings a service's messaging up after start: applies the messaging migrations to its
- * schema, then starts its consumers. It runs in the background and retries, so the process
+ * Brings a service's messaging up after start: applies the messaging migrations and its
+ * own to its schema, then starts its consumers. It runs in the background and retries, so the process
  * is live (and says why it is not ready) while its database or Kafka is still coming; the
  * readiness probe reports this state. On shutdown the consumers stop first, letting
  * in-flight work commit or roll back.
@@ -80,9 +89,10 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.state = { status: 'stopped' };
   }
 
-  private definitions(): ConsumerDefinition[] {
+  /** What the service's own module provides under `token`, if anything. */
+  private optional<T>(token: symbol): T[] {
     try {
-      return this.moduleRef.get<ConsumerDefinition[]>(CONSUMERS, { strict: false });
+      return this.moduleRef.get<T[]>(token, { strict: false });
     } catch {
       return [];
     }
@@ -92,7 +102,15 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
         await migrateMessaging({ databaseUrl: this.config.DATABASE_URL });
-        for (const definition of this.definitions()) {
+        const migrations = this.optional<Migration>(MIGRATIONS);
+        if (migrations.length > 0) {
+          await runMigrations({
+            databaseUrl: this.config.DATABASE_URL,
+            migrations,
+            ledger: 'service_migrations',
+          });
+        }
+        for (const definition of this.optional<ConsumerDefinition>(CONSUMERS)) {
           if (this.stopping) return;
           const runner = new ConsumerRunner({
             kafka: this.kafka,

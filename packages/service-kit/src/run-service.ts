@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { type BaseConfig, ConfigError, loadConfig } from './config';
@@ -11,6 +12,8 @@ export type RunConfig = Pick<BaseConfig, 'SERVICE_NAME' | 'PORT' | 'HOST' | 'SHU
 export interface ServiceDefinition<S extends z.ZodType<RunConfig>> {
   configSchema: S;
   appModule: (config: z.infer<S>) => DynamicModule;
+  /** What a service adds to its HTTP application before it listens (body limits, OpenAPI). */
+  configure?: (app: NestExpressApplication, config: z.infer<S>) => void;
 }
 
 /**
@@ -34,7 +37,9 @@ export async function runService<S extends z.ZodType<RunConfig>>(
     }
     throw error;
   }
-  const app = await NestFactory.create(definition.appModule(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(definition.appModule(config), {
+    bufferLogs: true,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   // Node prints process warnings (KafkaJS 2.2.4 triggers TimeoutNegativeWarning on Node 24)
@@ -62,6 +67,7 @@ export async function runService<S extends z.ZodType<RunConfig>>(
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  definition.configure?.(app, config);
   await app.listen(config.PORT, config.HOST);
   logger.log(`${config.SERVICE_NAME} listening on ${config.HOST}:${config.PORT}`);
 }

@@ -1,5 +1,10 @@
 import { runService } from '@order-platform/service-kit';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
+import { configureHttp } from './http/http-surface';
 
-void runService({ configSchema, appModule: (config) => AppModule.register(config) });
+void runService({
+  configSchema,
+  appModule: (config) => AppModule.register(config),
+  configure: configureHttp,
+});

@@ -1,0 +1,60 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { PG_POOL, withTransaction } from '@order-platform/service-kit';
+import { Basket } from '../domain/basket.aggregate';
+import { BasketsRepository } from '../db/baskets.repository';
+import { ProductsRepository } from '../db/products.repository';
+import { toHttpError } from '../http/basket-errors';
+import { basketView, type BasketView } from './basket-view';
+
+/** Every basket is priced in the catalogue's one currency. */
+const CURRENCY = 'EUR';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Opens, shows and fills baskets: each command is one transaction on the locked basket row. */
+@Injectable()
+export class BasketsHandler {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly baskets: BasketsRepository,
+    private readonly products: ProductsRepository,
+  ) {}
+
+  async open(customerId: string): Promise<{ basketId: string }> {
+    const basket = Basket.open(randomUUID(), customerId, CURRENCY);
+    await withTransaction(this.pool, (tx) => this.baskets.insert(tx, basket.snapshot));
+    return { basketId: basket.snapshot.basketId };
+  }
+
+  view(basketId: string): Promise<BasketView> {
+    return withTransaction(this.pool, async (tx) =>
+      basketView((await this.load(tx, basketId, false)).basket),
+    );
+  }
+
+  setQuantity(basketId: string, sku: string, quantity: number): Promise<BasketView> {
+    return withTransaction(this.pool, async (tx) => {
+      const { basket } = await this.load(tx, basketId, true);
+      const product = await this.products.find(tx, sku);
+      if (!product) throw new NotFoundException(`no product ${sku} in the catalogue`);
+      const aggregate = Basket.restore(basket);
+      try {
+        aggregate.setQuantity(product, quantity);
+      } catch (error) {
+        throw toHttpError(error);
+      }
+      await this.baskets.saveItems(tx, aggregate.snapshot);
+      return basketView(aggregate.snapshot);
+    });
+  }
+
+  /** The basket (locked when `forUpdate`), or a 404. */
+  async load(tx: PoolClient, basketId: string, forUpdate: boolean) {
+    // Not a uuid cannot be a basket; asking Postgres would be an error, not a miss.
+    const found = UUID.test(basketId) ? await this.baskets.load(tx, basketId, { forUpdate }) : undefined;
+    if (!found) throw new NotFoundException(`no basket ${basketId}`);
+    return found;
+  }
+}

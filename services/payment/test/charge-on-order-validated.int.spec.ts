@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { type EventOf } from '@order-platform/contracts';
+import { anOrderValidated } from '@order-platform/contracts/testing';
+import { deadLetterTopicName, retryTopicName } from '@order-platform/messaging';
+import { freePort, type ServiceProcess, useStack } from '@order-platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  initPlatform,
+  ledgerOf,
+  PaymentTestEnv,
+  startPayment,
+  startProvider,
+  TopicReader,
+  waitUntil,
+} from './payment-fixture';
+
+type OrderValidated = EventOf<'order.order-validated.v1'>;
+type PaymentProcessed = EventOf<'payment.payment-processed.v1'>;
+type PaymentFailed = EventOf<'payment.payment-failed.v1'>;
+
+const GROUP = 'payment.charge-on-order-validated';
+const SOURCE = 'order.order-validated.v1';
+
+describe('payment: charge on OrderValidated (real stack and provider simulator)', () => {
+  const stack = useStack();
+  let env: PaymentTestEnv;
+  let providerPort: number;
+  let provider: ServiceProcess;
+  let payment: ServiceProcess;
+  let processed: TopicReader<PaymentProcessed>;
+  let failed: TopicReader<PaymentFailed>;
+
+  beforeAll(async () => {
+    initPlatform(stack);
+    env = new PaymentTestEnv(stack);
+    providerPort = await freePort();
+    provider = startProvider(providerPort);
+    payment = await startPayment(stack, provider.url, {
+      PAYMENT_TIMEOUT_MS: '1000',
+      PAYMENT_BREAKER_FAILURES: '3',
+      PAYMENT_BREAKER_RESET_MS: '2000',
+      PAYMENT_RETRY_TOPIC_DELAYS_MS: '1000,3000,10000',
+    });
+    processed = await new TopicReader<PaymentProcessed>(env, 'payment.payment-processed.v1').start();
+    failed = await new TopicReader<PaymentFailed>(env, 'payment.payment-failed.v1').start();
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([processed?.stop(), failed?.stop()]);
+    await payment?.stop();
+    await provider?.stop();
+    await env?.close();
+  });
+
+  /** An OrderValidated of a fresh order of this test, paid with `token`. */
+  function anOrder(paymentToken: string, overrides: Partial<OrderValidated> = {}): OrderValidated {
+    const event = anOrderValidated({
+      aggregateId: randomUUID(),
+      paymentToken,
+      occurredAt: Date.now(),
+      ...overrides,
+    });
+    env.track(event.aggregateId);
+    return event;
+  }
+
+  async function send(...events: OrderValidated[]): Promise<void> {
+    for (const event of events)
+      await env.send(SOURCE, { key: event.aggregateId, value: await env.encode(SOURCE, event) });
+  }
+
+  it('tok_ok: charges the total once and emits PaymentProcessed carrying the payment', async () => {
+    const order = anOrder('tok_ok');
+    await send(order);
+
+    const [event] = await processed.waitFor(order.aggregateId);
+    const ledger = await ledgerOf(provider, order.aggregateId);
+    expect(ledger.charges).toHaveLength(1);
+    expect(ledger.charges[0]).toMatchObject({
+      amountMinor: order.totalMinor,
+      currency: 'EUR',
+      idempotencyKey: order.aggregateId,
+    });
+    const row = await env.payment(order.aggregateId);
+    expect(row).toMatchObject({
+      status: 'PROCESSED',
+      amount_minor: String(order.totalMinor),
+      currency: 'EUR',
+      provider_reference: ledger.charges[0]?.id,
+      attempts: 1,
+      version: '1',
+    });
+    expect(event).toMatchObject({
+      eventType: 'PaymentProcessed',
+      aggregateId: order.aggregateId,
+      sequence: 1,
+      correlationId: order.correlationId,
+      causationId: order.eventId,
+      paymentId: row?.payment_id,
+      amountMinor: order.totalMinor,
+      currency: 'EUR',
+      providerReference: ledger.charges[0]?.id,
+    });
+    expect(failed.of(order.aggregateId)).toEqual([]);
+  });
+
+  it('tok_declined: charges nothing and emits PaymentFailed with reason code and reason', async () => {
+    const order = anOrder('tok_declined');
+    await send(order);
+
+    const [event] = await failed.waitFor(order.aggregateId);
+    expect(event).toMatchObject({
+      eventType: 'PaymentFailed',
+      aggregateId: order.aggregateId,
+      sequence: 1,
+      causationId: order.eventId,
+      amountMinor: order.totalMinor,
+      currency: 'EUR',
+      reasonCode: 'DECLINED',
+      reason: 'the payment provider declined the charge: card_declined',
+      providerReference: null,
+    });
+    expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(0);
+    expect(await env.payment(order.aggregateId)).toMatchObject({
+      status: 'FAILED',
+      failure_reason_code: 'DECLINED',
+    });
+    expect(processed.of(order.aggregateId)).toEqual([]);
+  });
+
+  it('tok_flaky: retries through the 503s and charges once', async () => {
+    const order = anOrder('tok_flaky');
+    await send(order);
+
+    await processed.waitFor(order.aggregateId);
+    const ledger = await ledgerOf(provider, order.aggregateId);
+    expect(ledger.charges).toHaveLength(1);
+    expect(ledger.attempts.map((a) => a.result)).toEqual(['unavailable', 'unavailable', 'approved']);
+  });
+
+  it('tok_slow: gives up after the timeout, retries with the same key and gets the one charge back', async () => {
+    const order = anOrder('tok_slow');
+    await send(order);
+
+    const [event] = await processed.waitFor(order.aggregateId);
+    const ledger = await ledgerOf(provider, order.aggregateId);
+    expect(ledger.charges).toHaveLength(1);
+    expect(ledger.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(event?.providerReference).toBe(ledger.charges[0]?.id);
+  });
+
+  it('redelivery: the same event twice, then a newer and an older one, charge once and emit one event', async () => {
+    const order = anOrder('tok_ok', { sequence: 2 });
+    const bytes = await env.encode(SOURCE, order);
+    await env.send(
+      SOURCE,
+      { key: order.aggregateId, value: bytes },
+      { key: order.aggregateId, value: bytes },
+    );
+    // A re-sent OrderValidated (new event id, newer) finds the payment done; an older one is stale.
+    await send(
+      { ...order, eventId: randomUUID(), sequence: 3 },
+      { ...order, eventId: randomUUID(), sequence: 1 },
+    );
+
+    await processed.waitFor(order.aggregateId);
+    await waitUntil(
+      async () => (await env.transactions(order.aggregateId)).length === 3,
+      'all four messages handled',
+      30_000,
+    );
+    expect(await env.transactions(order.aggregateId)).toEqual([
+      { outcome: 'stale', sequence: '1' },
+      { outcome: 'applied', sequence: '2' },
+      { outcome: 'applied', sequence: '3' },
+    ]);
+    const ledger = await ledgerOf(provider, order.aggregateId);
+    expect(ledger.charges).toHaveLength(1);
+    expect(ledger.attempts).toHaveLength(1);
+    expect(await env.outboxCount(order.aggregateId)).toBe(1);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(processed.of(order.aggregateId)).toHaveLength(1);
+    expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
+  });
+
+  it('dead-letters an unknown token and a malformed event without charging', async () => {
+    const unknown = anOrder('tok_nope');
+    const malformed = anOrder('tok_ok', { totalMinor: 0, items: [] });
+    const dlq = await new TopicReader<OrderValidated>(env, deadLetterTopicName(GROUP, SOURCE)).start();
+    try {
+      await send(unknown, malformed);
+      const [dead] = await dlq.waitFor(unknown.aggregateId);
+      expect(dead?.eventId).toBe(unknown.eventId);
+      expect((await dlq.waitFor(malformed.aggregateId))[0]?.eventId).toBe(malformed.eventId);
+    } finally {
+      await dlq.stop();
+    }
+    for (const order of [unknown, malformed]) {
+      expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(0);
+      expect(await env.payment(order.aggregateId)).toBeUndefined();
+      expect(await env.outboxCount(order.aggregateId)).toBe(0);
+    }
+  });
+
+  it('opens the breaker while the provider is down, and completes the orders once it is back', async () => {
+    const waiting = await new TopicReader<OrderValidated>(env, retryTopicName(GROUP, SOURCE, 1)).start();
+    await provider.stop();
+    const orders = [anOrder('tok_ok'), anOrder('tok_ok'), anOrder('tok_ok')];
+    try {
+      await send(...orders);
+      await waitUntil(
+        () => payment.output().includes('circuit breaker opened'),
+        'the breaker to open',
+        30_000,
+      );
+      // While the provider is away the orders wait in the first retry topic, unpaid.
+      for (const order of orders) await waiting.waitFor(order.aggregateId, 1, 30_000);
+    } finally {
+      await waiting.stop();
+    }
+    for (const order of orders) expect(await env.payment(order.aggregateId)).toBeUndefined();
+
+    provider = startProvider(providerPort);
+    for (const order of orders) await processed.waitFor(order.aggregateId, 1, 90_000);
+    for (const order of orders) {
+      expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(1);
+      expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED' });
+    }
+    expect(payment.output()).toContain('circuit breaker closed');
+  });
+});

@@ -1,0 +1,212 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
+import { createKafka, createSchemaRegistry, type Kafka } from '@order-platform/messaging';
+import {
+  freePort,
+  repoRoot,
+  type ServiceProcess,
+  serviceDatabaseUrl,
+  startProcess,
+  startService,
+  type StackSettings,
+  uniqueName,
+  waitForHttp,
+} from '@order-platform/testing';
+import { type Consumer, type Producer, Partitioners } from 'kafkajs';
+import { Pool } from 'pg';
+
+/** Creates the catalogue topics, registers the schemas and runs the outbox connector (idempotent). */
+export function initPlatform(stack: StackSettings): void {
+  execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      KAFKA_CONNECT_URL: stack.connectUrl,
+      CONNECT_DATABASE_HOST: stack.connectDatabase.host,
+      CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
+    },
+    stdio: 'pipe',
+  });
+}
+
+/** The payment provider simulator, as its own process on `port`. */
+export function startProvider(port: number): ServiceProcess {
+  return startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SLOW_DELAY_MS: '1500',
+    ALLOW_RESET: 'true',
+    LOG_LEVEL: 'warn',
+  });
+}
+
+export interface ProviderLedger {
+  charges: { id: string; orderId: string; amountMinor: number; currency: string; idempotencyKey: string }[];
+  attempts: { attempt: number; orderId: string; idempotencyKey: string; result: string }[];
+}
+
+export async function ledgerOf(provider: ServiceProcess, orderId: string): Promise<ProviderLedger> {
+  const response = await fetch(`${provider.url}/charges?orderId=${encodeURIComponent(orderId)}`);
+  return (await response.json()) as ProviderLedger;
+}
+
+/** The built payment service on its real role and schema, pointed at `providerUrl`. */
+export async function startPayment(
+  stack: StackSettings,
+  providerUrl: string,
+  overrides: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  const service = startService('payment', {
+    SERVICE_NAME: 'payment',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: serviceDatabaseUrl(stack, 'payment'),
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    PAYMENT_PROVIDER_URL: providerUrl,
+    ...overrides,
+  });
+  await waitForHttp(service, '/health/ready', 200, 90_000);
+  return service;
+}
+
+export interface ReadEvent<T> {
+  key: string;
+  value: T;
+}
+
+/**
+ * Reads a topic from its beginning (topics are shared with other tests and runs) and keeps
+ * the decoded records whose key is one of this test's order ids.
+ */
+export class TopicReader<T> {
+  readonly records: ReadEvent<T>[] = [];
+  private readonly consumer: Consumer;
+
+  constructor(
+    private readonly env: PaymentTestEnv,
+    readonly topic: string,
+  ) {
+    this.consumer = env.kafka.consumer({
+      groupId: uniqueName('payment-test-reader'),
+      readUncommitted: false,
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString();
+        if (!key || !message.value || !this.env.orderIds.has(key)) return;
+        this.records.push({ key, value: (await this.env.registry.decode(message.value)) as T });
+      },
+    });
+    return this;
+  }
+
+  of(orderId: string): T[] {
+    return this.records.filter((r) => r.key === orderId).map((r) => r.value);
+  }
+
+  async waitFor(orderId: string, count = 1, timeoutMs = 60_000): Promise<T[]> {
+    await waitUntil(
+      () => this.of(orderId).length >= count,
+      `${count} record(s) of ${orderId} on ${this.topic}`,
+      timeoutMs,
+    );
+    return this.of(orderId);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** Kafka, the registry and Postgres as the test drives and inspects them. */
+export class PaymentTestEnv {
+  readonly kafka: Kafka;
+  readonly registry;
+  readonly db: Pool;
+  readonly admin: Pool;
+  /** The order ids this test run made: readers keep only these. */
+  readonly orderIds = new Set<string>();
+  private producer: Producer | undefined;
+
+  constructor(stack: StackSettings) {
+    this.kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('payment-test') });
+    this.registry = createSchemaRegistry(stack.schemaRegistryUrl);
+    this.db = new Pool({ connectionString: serviceDatabaseUrl(stack, 'payment'), max: 2 });
+    this.admin = new Pool({ connectionString: stack.postgresAdminUrl, max: 1 });
+  }
+
+  track(orderId: string): string {
+    this.orderIds.add(orderId);
+    return orderId;
+  }
+
+  async encode<T extends TopicName>(topic: T, event: EventOf<T>): Promise<Buffer> {
+    const spec = topicSpec(topic);
+    const id = await this.registry.getRegistryIdBySchema(spec.subject, {
+      type: SchemaType.AVRO,
+      schema: spec.schema,
+    });
+    return this.registry.encode(id, event);
+  }
+
+  /** Produces encoded events onto the real catalogue topic, keyed by order id. */
+  async send<T extends TopicName>(topic: T, ...values: { key: string; value: Buffer }[]): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, messages: values });
+  }
+
+  async payment(orderId: string): Promise<Record<string, unknown> | undefined> {
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      'select * from payments where order_id = $1',
+      [orderId],
+    );
+    return rows[0];
+  }
+
+  async transactions(orderId: string): Promise<{ outcome: string; sequence: string }[]> {
+    const { rows } = await this.db.query<{ outcome: string; sequence: string }>(
+      `select outcome, sequence::text from message_transactions
+        where consumer_group = 'payment.charge-on-order-validated' and aggregate_id = $1 order by sequence`,
+      [orderId],
+    );
+    return rows;
+  }
+
+  async outboxCount(orderId: string): Promise<number> {
+    const { rows } = await this.admin.query<{ n: number }>(
+      'select count(*)::int as n from payment.outbox where aggregateid = $1',
+      [orderId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect();
+    await Promise.allSettled([this.db.end(), this.admin.end()]);
+  }
+}
+
+export async function waitUntil(
+  probe: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

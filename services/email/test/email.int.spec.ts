@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import {
+  anOrderCancelled,
+  anOrderCompleted,
+  anOrderConfirmed,
+  anOrderRejected,
+} from '@order-platform/contracts/testing';
+import {
+  freePort,
+  type ServiceProcess,
+  serviceDatabaseUrl,
+  startService,
+  useStack,
+  waitForHttp,
+} from '@order-platform/testing';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus, eventually, type ReadEvent, setUpPlatform } from './event-bus';
+
+const stack = useStack();
+const PAGE_BASE = 'http://127.0.0.1:3001/orders/';
+
+/** A message as maildev's REST API lists it. */
+interface InboxMessage {
+  subject: string;
+  to: { address: string }[];
+  text: string;
+  html: string;
+  messageId: string;
+}
+
+async function inbox(orderId: string): Promise<InboxMessage[]> {
+  const response = await fetch(`${stack.smtp.webUrl}/email`);
+  const all = (await response.json()) as InboxMessage[];
+  return all.filter((m) => m.subject.includes(orderId));
+}
+
+describe('email', () => {
+  const bus = new EventBus(stack);
+  const orderIds = new Set<string>();
+  let db: Client;
+  let service: ServiceProcess;
+  let sent: ReadEvent<'email.email-sent.v1'>[];
+
+  const newOrderId = () => {
+    const id = randomUUID();
+    orderIds.add(id);
+    return id;
+  };
+  const sentFor = (orderId: string) =>
+    sent.filter((s) => s.key === orderId).sort((a, b) => a.event.sequence - b.event.sequence);
+
+  beforeAll(async () => {
+    setUpPlatform(stack);
+    db = new Client({ connectionString: serviceDatabaseUrl(stack, 'email') });
+    await db.connect();
+    service = startService('email', {
+      SERVICE_NAME: 'email',
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      DATABASE_URL: serviceDatabaseUrl(stack, 'email'),
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      SMTP_HOST: stack.smtp.host,
+      SMTP_PORT: String(stack.smtp.port),
+      ORDER_PAGE_BASE_URL: PAGE_BASE,
+    });
+    await waitForHttp(service, '/health/ready', 200, 90_000);
+    sent = await bus.read('email.email-sent.v1', orderIds);
+  });
+
+  afterAll(async () => {
+    await service?.stop('SIGTERM');
+    await bus.close();
+    await db?.end();
+  });
+
+  it('sends one email per event, naming the order and linking to its page, and emits EmailSent', async () => {
+    const cases = [
+      { kind: 'ORDER_CONFIRMED', event: anOrderConfirmed({ aggregateId: newOrderId() }) },
+      { kind: 'ORDER_CANCELLED', event: anOrderCancelled({ aggregateId: newOrderId() }) },
+      { kind: 'ORDER_REJECTED', event: anOrderRejected({ aggregateId: newOrderId() }) },
+      { kind: 'ORDER_DELIVERED', event: anOrderCompleted({ aggregateId: newOrderId() }) },
+    ] as const;
+    await bus.publish('order.order-confirmed.v1', cases[0].event);
+    await bus.publish('order.order-cancelled.v1', cases[1].event);
+    await bus.publish('order.order-rejected.v1', cases[2].event);
+    await bus.publish('order.order-completed.v1', cases[3].event);
+
+    for (const { kind, event } of cases) {
+      const orderId = event.aggregateId;
+      const [message] = await eventually(`the ${kind} email`, async () => {
+        const found = await inbox(orderId);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(message?.to.map((t) => t.address)).toEqual([event.customerEmail]);
+      expect(message?.text).toContain(`${PAGE_BASE}${orderId}`);
+      expect(message?.html).toContain(`href="${PAGE_BASE}${orderId}"`);
+
+      const [emailSent] = await eventually(`EmailSent for ${kind}`, () => {
+        const found = sentFor(orderId);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(emailSent?.event).toMatchObject({
+        aggregateId: orderId,
+        sequence: 1,
+        kind,
+        recipient: event.customerEmail,
+        subject: message?.subject,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      });
+      expect(emailSent?.event.smtpMessageId).toContain(orderId);
+      expect(emailSent?.event.history).toEqual([
+        expect.objectContaining({ emailId: emailSent?.event.emailId, kind, subject: message?.subject }),
+      ]);
+    }
+    const { rows } = await db.query<{ kind: string }>(
+      'select kind from sent_emails where order_id = any($1::uuid[]) order by kind',
+      [cases.map((c) => c.event.aggregateId)],
+    );
+    expect(rows.map((r) => r.kind)).toEqual([
+      'ORDER_CANCELLED',
+      'ORDER_CONFIRMED',
+      'ORDER_DELIVERED',
+      'ORDER_REJECTED',
+    ]);
+  });
+
+  it('sends an email once, however often its event arrives', async () => {
+    const orderId = newOrderId();
+    const confirmed = anOrderConfirmed({ aggregateId: orderId });
+    await bus.publish('order.order-confirmed.v1', confirmed);
+    await bus.publish('order.order-confirmed.v1', confirmed);
+    // The same confirmation re-emitted under a new event id.
+    await bus.publish('order.order-confirmed.v1', { ...confirmed, eventId: randomUUID(), sequence: 2 });
+
+    await eventually('the email', async () => ((await inbox(orderId)).length > 0 ? true : undefined));
+    await eventually('EmailSent', () => (sentFor(orderId).length > 0 ? true : undefined));
+    // Time for a wrongly sent second copy to show up.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await inbox(orderId)).toHaveLength(1);
+    expect(sentFor(orderId)).toHaveLength(1);
+    const { rows } = await db.query('select 1 from sent_emails where order_id = $1', [orderId]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('carries the order’s whole email history in each EmailSent', async () => {
+    const orderId = newOrderId();
+    await bus.publish('order.order-confirmed.v1', anOrderConfirmed({ aggregateId: orderId }));
+    await eventually('the first EmailSent', () => (sentFor(orderId).length > 0 ? true : undefined));
+    await bus.publish('order.order-completed.v1', anOrderCompleted({ aggregateId: orderId, sequence: 9 }));
+    const events = await eventually('both EmailSent', () => {
+      const found = sentFor(orderId);
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(events.map((e) => [e.event.sequence, e.event.kind])).toEqual([
+      [1, 'ORDER_CONFIRMED'],
+      [2, 'ORDER_DELIVERED'],
+    ]);
+    expect(events[1]?.event.history.map((h) => h.kind)).toEqual(['ORDER_CONFIRMED', 'ORDER_DELIVERED']);
+    expect(events[1]?.event.history[0]).toEqual(events[0]?.event.history[0]);
+    expect(await inbox(orderId)).toHaveLength(2);
+  });
+
+  it('dead-letters an event whose address cannot receive mail, and goes on', async () => {
+    const badOrder = newOrderId();
+    const goodOrder = newOrderId();
+    const deadLetters = await bus.read(
+      'order.order-rejected.v1',
+      orderIds,
+      'email.send-on-order-rejected.order.order-rejected.v1.dlq',
+    );
+    await bus.publish(
+      'order.order-rejected.v1',
+      anOrderRejected({ aggregateId: badOrder, customerEmail: 'nobody' }),
+    );
+    await bus.publish('order.order-rejected.v1', anOrderRejected({ aggregateId: goodOrder }));
+
+    await eventually('the dead letter', () =>
+      deadLetters.some((d) => d.key === badOrder) ? true : undefined,
+    );
+    await eventually('the next order’s email', async () =>
+      (await inbox(goodOrder)).length > 0 ? true : undefined,
+    );
+    const { rows } = await db.query('select 1 from sent_emails where order_id = $1', [badOrder]);
+    expect(rows).toHaveLength(0);
+  });
+});

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { anOrderConfirmed } from '@order-platform/contracts/testing';
+import {
+  freePort,
+  type ServiceProcess,
+  serviceDatabaseUrl,
+  startService,
+  useStack,
+  waitForHttp,
+} from '@order-platform/testing';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus, eventually, type ReadEvent, setUpPlatform } from './event-bus';
+
+const stack = useStack();
+
+async function startShipping(
+  delays: { dispatch: number; inTransit: number; delivery: number },
+  // After a SIGKILL the consumer waits out the dead member's session before it is ready;
+  // the scheduler does not need it, so a restart waits for liveness only.
+  until: '/health/ready' | '/health/live' = '/health/ready',
+) {
+  const service = startService('shipping', {
+    SERVICE_NAME: 'shipping',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DATABASE_URL: serviceDatabaseUrl(stack, 'shipping'),
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    SHIPPING_DISPATCH_DELAY_MS: String(delays.dispatch),
+    SHIPPING_IN_TRANSIT_DELAY_MS: String(delays.inTransit),
+    SHIPPING_DELIVERY_DELAY_MS: String(delays.delivery),
+    SHIPPING_POLL_INTERVAL_MS: '50',
+  });
+  await waitForHttp(service, until);
+  return service;
+}
+
+interface ShipmentBody {
+  shipmentId: string;
+  status: string | null;
+  timeline: { status: string }[];
+  version: number;
+}
+
+async function shipmentOf(service: ServiceProcess, orderId: string): Promise<ShipmentBody | undefined> {
+  const response = await fetch(`${service.url}/shipments/${orderId}`);
+  return response.status === 200 ? ((await response.json()) as ShipmentBody) : undefined;
+}
+
+/** Checks one order's emitted events: three steps in order, each carrying the timeline so far. */
+function expectFullJourney(
+  changes: ReadEvent<'shipping.shipment-status-changed.v1'>[],
+  delivered: ReadEvent<'shipping.order-delivered.v1'>[],
+  orderId: string,
+  shipmentId: string,
+) {
+  const mine = changes.filter((c) => c.key === orderId).sort((a, b) => Number(a.offset - b.offset));
+  expect(mine.map((c) => c.event.status)).toEqual(['DISPATCHED', 'IN_TRANSIT', 'DELIVERED']);
+  expect(mine.map((c) => c.event.sequence)).toEqual([1, 2, 3]);
+  mine.forEach(({ event }, i) => {
+    expect(event.aggregateId).toBe(orderId);
+    expect(event.shipmentId).toBe(shipmentId);
+    expect(event.timeline.map((t) => t.status)).toEqual(
+      ['DISPATCHED', 'IN_TRANSIT', 'DELIVERED'].slice(0, i + 1),
+    );
+    if (i > 0) expect(event.timeline.slice(0, i)).toEqual(mine[i - 1]?.event.timeline);
+  });
+  const done = delivered.filter((d) => d.key === orderId);
+  expect(done).toHaveLength(1);
+  const last = mine[2]?.event;
+  expect(done[0]?.event).toMatchObject({
+    shipmentId,
+    sequence: 3,
+    carrier: last?.carrier,
+    trackingNumber: last?.trackingNumber,
+    deliveredAt: last?.timeline[2]?.at,
+    timeline: last?.timeline,
+  });
+}
+
+describe('shipping', () => {
+  const bus = new EventBus(stack);
+  const orderIds = new Set<string>();
+  let db: Client;
+  let changes: ReadEvent<'shipping.shipment-status-changed.v1'>[];
+  let delivered: ReadEvent<'shipping.order-delivered.v1'>[];
+
+  beforeAll(async () => {
+    setUpPlatform(stack);
+    db = new Client({ connectionString: serviceDatabaseUrl(stack, 'shipping') });
+    await db.connect();
+    changes = await bus.read('shipping.shipment-status-changed.v1', orderIds);
+    delivered = await bus.read('shipping.order-delivered.v1', orderIds);
+  });
+
+  afterAll(async () => {
+    await bus.close();
+    await db?.end();
+  });
+
+  describe('with short delays', () => {
+    let service: ServiceProcess;
+    beforeAll(async () => {
+      service = await startShipping({ dispatch: 100, inTransit: 100, delivery: 100 });
+    });
+    afterAll(async () => {
+      await service?.stop('SIGTERM');
+    });
+
+    it('ships a confirmed order: three status changes and one delivery, in order, each with the timeline so far', async () => {
+      const orderId = randomUUID();
+      orderIds.add(orderId);
+      const confirmed = anOrderConfirmed({ aggregateId: orderId });
+      await bus.publish('order.order-confirmed.v1', confirmed);
+
+      const shipment = await eventually('delivery', async () => {
+        const s = await shipmentOf(service, orderId);
+        return s?.status === 'DELIVERED' ? s : undefined;
+      });
+      expect(shipment.version).toBe(3);
+      const { rows } = await db.query<{ next_status: string | null; correlation_id: string }>(
+        'select next_status, correlation_id from shipments where order_id = $1',
+        [orderId],
+      );
+      expect(rows).toEqual([{ next_status: null, correlation_id: confirmed.correlationId }]);
+
+      await eventually('the events', () =>
+        changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
+          ? true
+          : undefined,
+      );
+      expectFullJourney(changes, delivered, orderId, shipment.shipmentId);
+      const first = changes.find((c) => c.key === orderId)?.event;
+      expect(first).toMatchObject({ correlationId: confirmed.correlationId, causationId: confirmed.eventId });
+    });
+
+    it('creates one shipment per order, however often OrderConfirmed arrives', async () => {
+      const orderId = randomUUID();
+      orderIds.add(orderId);
+      const confirmed = anOrderConfirmed({ aggregateId: orderId });
+      await bus.publish('order.order-confirmed.v1', confirmed);
+      await bus.publish('order.order-confirmed.v1', confirmed);
+      // The same confirmation under a new event id (a producer that wrote it twice).
+      await bus.publish('order.order-confirmed.v1', { ...confirmed, eventId: randomUUID(), sequence: 2 });
+
+      const shipment = await eventually('delivery', async () => {
+        const s = await shipmentOf(service, orderId);
+        return s?.status === 'DELIVERED' ? s : undefined;
+      });
+      const { rows } = await db.query('select id from shipments where order_id = $1', [orderId]);
+      expect(rows).toHaveLength(1);
+      await eventually('the events', () =>
+        changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
+          ? true
+          : undefined,
+      );
+      // Give a wrongly created second shipment time to show its events too.
+      await new Promise((r) => setTimeout(r, 3000));
+      expectFullJourney(changes, delivered, orderId, shipment.shipmentId);
+    });
+
+    it('answers 404 for an unknown order and 400 for an id that is not one', async () => {
+      expect((await fetch(`${service.url}/shipments/${randomUUID()}`)).status).toBe(404);
+      expect((await fetch(`${service.url}/shipments/not-a-uuid`)).status).toBe(400);
+    });
+  });
+
+  it('resumes after SIGKILL where it was, emitting no step twice', async () => {
+    const delays = { dispatch: 100, inTransit: 4000, delivery: 200 };
+    let service = await startShipping(delays);
+    try {
+      const orderId = randomUUID();
+      orderIds.add(orderId);
+      await bus.publish('order.order-confirmed.v1', anOrderConfirmed({ aggregateId: orderId }));
+      await eventually('dispatch', async () => {
+        const s = await shipmentOf(service, orderId);
+        return s?.status === 'DISPATCHED' ? s : undefined;
+      });
+      await service.stop('SIGKILL');
+
+      service = await startShipping(delays, '/health/live');
+      const shipment = await eventually('delivery after the restart', async () => {
+        const s = await shipmentOf(service, orderId);
+        return s?.status === 'DELIVERED' ? s : undefined;
+      });
+      await eventually('the events', () =>
+        changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
+          ? true
+          : undefined,
+      );
+      await new Promise((r) => setTimeout(r, 2000));
+      expectFullJourney(changes, delivered, orderId, shipment.shipmentId);
+      // Leave the consumer group as we found it: joined, then left cleanly, so that the
+      // next instance (another test's) does not wait out the killed member's session.
+      await waitForHttp(service, '/health/ready', 200, 90_000);
+    } finally {
+      await service.stop('SIGTERM');
+    }
+  });
+});

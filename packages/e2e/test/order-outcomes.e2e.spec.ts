@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { useStack } from '@order-platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailKind, eventually } from './expect-eventually';
+import { RunningSystem } from './system';
+
+/**
+ * Every outcome of an order, through the HTTP APIs only: the basket to place it, the
+ * order service to follow it, the provider simulator's charge record and the SMTP sink.
+ */
+describe('an order, end to end', () => {
+  const system = new RunningSystem(useStack());
+  const client = () => system.client;
+
+  const kinds = async (orderId: string) =>
+    (await client().emailsFor(orderId)).map((e) => emailKind(e.subject)).sort();
+  /** Waits for the expected emails, then a little longer, so that a duplicate would show. */
+  const expectEmails = async (orderId: string, expected: string[]) => {
+    await eventually(
+      () => kinds(orderId),
+      (k) => k.length >= expected.length,
+      `emails of ${orderId}`,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await kinds(orderId)).toEqual([...expected].sort());
+  };
+
+  beforeAll(async () => {
+    await system.start();
+  });
+
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  it('is delivered with one charge, one confirmation and one delivery email', async () => {
+    const orderId = await client().placeOrder({
+      items: [{ sku: 'SKU-TEA-001', quantity: 2 }],
+      paymentToken: 'tok_ok',
+    });
+    const order = await client().waitForStatus(orderId, ['DELIVERED', 'REJECTED', 'CANCELLED']);
+    expect(order.status, system.output()).toBe('DELIVERED');
+    expect(order.history.map((h) => h.to)).toEqual([
+      'PENDING',
+      'VALIDATED',
+      'CONFIRMED',
+      'DISPATCHED',
+      'IN_TRANSIT',
+      'DELIVERED',
+    ]);
+    expect(order.totalMinor).toBe(2 * 1250);
+    expect((await client().charges(orderId)).charges).toHaveLength(1);
+    await expectEmails(orderId, ['confirmed', 'delivered']);
+  });
+
+  it('is cancelled when the card is declined: stock back, one cancellation email, no confirmation', async () => {
+    const before = await client().stock('SKU-TRAY-010');
+    const orderId = await client().placeOrder({
+      items: [{ sku: 'SKU-TRAY-010', quantity: 3 }],
+      paymentToken: 'tok_declined',
+    });
+    const order = await client().waitForStatus(orderId, ['DELIVERED', 'REJECTED', 'CANCELLED']);
+    expect(order.status).toBe('CANCELLED');
+    expect(await client().stock('SKU-TRAY-010')).toBe(before);
+    expect((await client().charges(orderId)).charges).toHaveLength(0);
+    await expectEmails(orderId, ['cancelled']);
+  });
+
+  it('is confirmed after the provider failed twice (tok_flaky), charged once', async () => {
+    const orderId = await client().placeOrder({
+      items: [{ sku: 'SKU-MUG-002', quantity: 1 }],
+      paymentToken: 'tok_flaky',
+    });
+    const order = await client().waitForStatus(orderId, [
+      'CONFIRMED',
+      'DISPATCHED',
+      'IN_TRANSIT',
+      'DELIVERED',
+      'CANCELLED',
+    ]);
+    expect(order.status).not.toBe('CANCELLED');
+    await client().waitForStatus(orderId, ['DELIVERED']);
+    expect((await client().charges(orderId)).charges).toHaveLength(1);
+  });
+
+  it('is confirmed, charged once, when the provider answered too late the first time (tok_slow)', async () => {
+    const orderId = await client().placeOrder({
+      items: [{ sku: 'SKU-CUP-004', quantity: 1 }],
+      paymentToken: 'tok_slow',
+    });
+    await client().waitForStatus(orderId, ['DELIVERED']);
+    expect((await client().charges(orderId)).charges).toHaveLength(1);
+  });
+
+  it('is rejected over the total limit, and when out of stock, with a rejection email each', async () => {
+    const tooBig = await client().placeOrder({
+      items: [{ sku: 'SKU-RARE-012', quantity: 7 }],
+      paymentToken: 'tok_ok',
+    });
+    const rejected = await client().waitForStatus(tooBig, [
+      'REJECTED',
+      'VALIDATED',
+      'CONFIRMED',
+      'CANCELLED',
+    ]);
+    expect(rejected.status).toBe('REJECTED');
+    expect(rejected.history.at(-1)?.reason).toMatch(/limit/i);
+
+    await client().setStock('SKU-GRND-006', 1);
+    const scarce = await client().placeOrder({
+      items: [{ sku: 'SKU-GRND-006', quantity: 2 }],
+      paymentToken: 'tok_ok',
+    });
+    const outOfStock = await client().waitForStatus(scarce, [
+      'REJECTED',
+      'VALIDATED',
+      'CONFIRMED',
+      'CANCELLED',
+    ]);
+    expect(outOfStock.status).toBe('REJECTED');
+    expect(outOfStock.history.at(-1)?.reason).toMatch(/stock/i);
+    expect(await client().stock('SKU-GRND-006')).toBe(1);
+    await client().setStock('SKU-GRND-006', 100);
+
+    await expectEmails(tooBig, ['rejected']);
+    await expectEmails(scarce, ['rejected']);
+  });
+
+  it('places one order for the same Idempotency-Key sent twice', async () => {
+    const basketId = await client().createBasket(`customer-${randomUUID().slice(0, 8)}`);
+    await client().setItem(basketId, 'SKU-FLTR-009', 4);
+    const key = randomUUID();
+    const request = { items: [], paymentToken: 'tok_ok' };
+    const [first, second] = await Promise.all([
+      client().checkout(basketId, request, key),
+      client().checkout(basketId, request, key),
+    ]);
+    expect(second).toBe(first);
+    expect(await client().checkout(basketId, request, key)).toBe(first);
+    await client().waitForStatus(first, ['DELIVERED']);
+    expect((await client().charges(first)).charges).toHaveLength(1);
+  });
+});

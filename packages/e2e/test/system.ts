@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  freePort,
+  repoRoot,
+  serviceDatabaseUrl,
+  type ServiceProcess,
+  type StackSettings,
+  startProcess,
+  waitForHttp,
+} from '@order-platform/testing';
+import { type Endpoints, PlatformClient } from '../src/client';
+
+export type ServiceName = 'basket' | 'order' | 'payment' | 'shipping' | 'email';
+
+const ROLES: Record<ServiceName, string> = {
+  basket: 'basket',
+  order: 'orders',
+  payment: 'payment',
+  shipping: 'shipping',
+  email: 'email',
+};
+
+/**
+ * The whole system on the shared stack, as processes: platform-init, the payment provider
+ * simulator and the five built services, with short delays so an order finishes in
+ * seconds. Each instance gets its own port; `start` adds instances (the same consumer
+ * groups, so they share the partitions) and `kill` crashes one.
+ */
+export class RunningSystem {
+  readonly instances: { name: ServiceName; process: ServiceProcess; env: Record<string, string> }[] = [];
+  provider!: ServiceProcess;
+  client!: PlatformClient;
+
+  constructor(private readonly stack: StackSettings) {}
+
+  async start(): Promise<void> {
+    execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: this.stack.schemaRegistryUrl,
+        KAFKA_CONNECT_URL: this.stack.connectUrl,
+        CONNECT_DATABASE_HOST: this.stack.connectDatabase.host,
+        CONNECT_DATABASE_PORT: String(this.stack.connectDatabase.port),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const providerPort = String(await freePort());
+    this.provider = startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), {
+      PORT: providerPort,
+      HOST: '127.0.0.1',
+      SLOW_DELAY_MS: '1500',
+      ALLOW_RESET: 'true',
+      LOG_LEVEL: 'warn',
+    });
+    await waitForHttp(this.provider, '/health/ready');
+    for (const name of ['order', 'payment', 'shipping', 'email', 'basket'] as const)
+      await this.startInstance(name);
+    this.client = new PlatformClient(this.endpoints());
+  }
+
+  endpoints(): Endpoints {
+    const first = (name: ServiceName) =>
+      this.instances.find((i) => i.name === name && i.process.child.exitCode === null);
+    return {
+      basket: first('basket')!.process.url,
+      order: first('order')!.process.url,
+      provider: this.provider.url,
+      mailbox: this.stack.smtp.webUrl,
+    };
+  }
+
+  /** One more instance of a service (or the first), ready when this resolves. */
+  async startInstance(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess> {
+    const settings = env ?? (await this.settings(name));
+    const process = startProcess(join(repoRoot(), 'services', name, 'dist/main.js'), settings);
+    this.instances.push({ name, process, env: settings });
+    await waitForHttp(process, '/health/ready', 200, 90_000);
+    return process;
+  }
+
+  /** SIGKILL an instance (no shutdown hooks: a crash), then start it again on the same port. */
+  async crashAndRestart(name: ServiceName, downForMs = 1000): Promise<void> {
+    const instance = this.instances.find((i) => i.name === name && i.process.child.exitCode === null);
+    if (!instance) throw new Error(`no running ${name}`);
+    await instance.process.stop('SIGKILL');
+    await new Promise((r) => setTimeout(r, downForMs));
+    await this.startInstance(name, instance.env);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.instances.map((i) => i.process.stop('SIGTERM')));
+    await this.provider?.stop('SIGTERM');
+  }
+
+  /** Every instance's output, for a failing test's message. */
+  output(): string {
+    return this.instances.map((i) => `--- ${i.name}\n${i.process.output().slice(-4000)}`).join('\n');
+  }
+
+  private async settings(name: ServiceName): Promise<Record<string, string>> {
+    const common = {
+      SERVICE_NAME: name,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: serviceDatabaseUrl(this.stack, ROLES[name]),
+      KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: this.stack.schemaRegistryUrl,
+    };
+    switch (name) {
+      case 'order':
+        return { ...common, ORDER_MAX_TOTAL_MINOR: '100000', ALLOW_STOCK_ADMIN: 'true' };
+      case 'payment':
+        return { ...common, PAYMENT_PROVIDER_URL: this.provider.url, PAYMENT_TIMEOUT_MS: '1000' };
+      case 'shipping':
+        return {
+          ...common,
+          SHIPPING_DISPATCH_DELAY_MS: '200',
+          SHIPPING_IN_TRANSIT_DELAY_MS: '200',
+          SHIPPING_DELIVERY_DELAY_MS: '200',
+          SHIPPING_POLL_INTERVAL_MS: '100',
+        };
+      case 'email':
+        return { ...common, SMTP_HOST: this.stack.smtp.host, SMTP_PORT: String(this.stack.smtp.port) };
+      case 'basket':
+        return common;
+    }
+  }
+}

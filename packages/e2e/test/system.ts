@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   freePort,
   repoRoot,
+  runPlatformInit,
   serviceDatabaseUrl,
   type ServiceProcess,
   type StackSettings,
@@ -35,17 +35,7 @@ export class RunningSystem {
   constructor(private readonly stack: StackSettings) {}
 
   async start(): Promise<void> {
-    execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: this.stack.schemaRegistryUrl,
-        KAFKA_CONNECT_URL: this.stack.connectUrl,
-        CONNECT_DATABASE_HOST: this.stack.connectDatabase.host,
-        CONNECT_DATABASE_PORT: String(this.stack.connectDatabase.port),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    runPlatformInit(this.stack);
     const providerPort = String(await freePort());
     this.provider = startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), {
       PORT: providerPort,

@@ -1,9 +1,12 @@
 export {
   createKafka,
+  createProducer,
   parseBrokers,
+  type Consumer,
   type Kafka,
   type KafkaSettings,
   type MessagingLogger,
+  type Producer,
 } from './kafka-client';
 export { KafkaHealth } from './kafka-health';
 export { ensureTopics } from './topics';

@@ -1,6 +1,14 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type LogEntry,
+  type logCreator,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
 
-export type { Kafka };
+export type { Consumer, Kafka, Producer } from 'kafkajs';
 
 /** The slice of a logger the messaging layer writes to (pino and Nest's Logger both fit). */
 export interface MessagingLogger {
@@ -59,4 +67,16 @@ export function createKafka({ brokers, clientId, logger }: KafkaSettings): Kafka
     ...(logger ? { logCreator: toLogCreator(logger) } : {}),
     retry: { initialRetryTime: 200, retries: 8 },
   });
+}
+
+/**
+ * A producer that maps keys to partitions as the Java client (and so Debezium) does:
+ * KafkaJS's default murmur2 partitioner, never its legacy one, or a redriven or test event
+ * would land beside the wrong history.
+ */
+export function createProducer(
+  kafka: Kafka,
+  config: Omit<ProducerConfig, 'createPartitioner'> = {},
+): Producer {
+  return kafka.producer({ ...config, createPartitioner: Partitioners.DefaultPartitioner });
 }

@@ -5,6 +5,7 @@ export {
   nativeSettings,
   nativeStack,
   serviceDatabaseUrl,
+  runPlatformInit,
   type StackMode,
   type StackSettings,
 } from './stack';

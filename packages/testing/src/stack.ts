@@ -96,3 +96,22 @@ export async function resolveStack(env: NodeJS.ProcessEnv = process.env): Promis
 export function serviceDatabaseUrl(stack: StackSettings, role: string): string {
   return `postgres://${role}:${role}@${stack.postgres.host}:${stack.postgres.port}/${stack.postgres.database}`;
 }
+
+/**
+ * Runs platform-init against the stack (built: packages/platform-init/dist/main.js): the
+ * catalogue's topics, the schemas and the running outbox connector. Idempotent; tests of
+ * services call it first, as ./dev up and the compose init container do.
+ */
+export function runPlatformInit(stack: StackSettings): void {
+  execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      KAFKA_CONNECT_URL: stack.connectUrl,
+      CONNECT_DATABASE_HOST: stack.connectDatabase.host,
+      CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
+    },
+    stdio: 'pipe',
+  });
+}

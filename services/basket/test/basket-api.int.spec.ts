@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +6,7 @@ import { type EventOf, topicSpec } from '@order-platform/contracts';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
 import {
   freePort,
-  repoRoot,
+  runPlatformInit,
   serviceDatabaseUrl,
   type ServiceProcess,
   startService,
@@ -92,17 +90,7 @@ describe('basket service', () => {
   }
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CONNECT_URL: stack.connectUrl,
-        CONNECT_DATABASE_HOST: stack.connectDatabase.host,
-        CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
-      },
-      stdio: 'pipe',
-    });
+    runPlatformInit(stack);
     service = startService('basket', {
       SERVICE_NAME: 'basket',
       PORT: String(await freePort()),

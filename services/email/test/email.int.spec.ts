@@ -7,15 +7,16 @@ import {
 } from '@order-platform/contracts/testing';
 import {
   freePort,
-  type ServiceProcess,
+  runPlatformInit,
   serviceDatabaseUrl,
+  type ServiceProcess,
   startService,
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBus, eventually, type ReadEvent, setUpPlatform } from './event-bus';
+import { EventBus, eventually, type ReadEvent } from '@order-platform/contracts/testing';
 
 const stack = useStack();
 const PAGE_BASE = 'http://127.0.0.1:3001/orders/';
@@ -51,7 +52,7 @@ describe('email', () => {
     sent.filter((s) => s.key === orderId).sort((a, b) => a.event.sequence - b.event.sequence);
 
   beforeAll(async () => {
-    setUpPlatform(stack);
+    runPlatformInit(stack);
     db = new Client({ connectionString: serviceDatabaseUrl(stack, 'email') });
     await db.connect();
     service = startService('email', {

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
 import {
@@ -15,7 +13,7 @@ import {
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
 import {
   freePort,
-  repoRoot,
+  runPlatformInit,
   serviceDatabaseUrl,
   type ServiceProcess,
   startService,
@@ -174,16 +172,7 @@ describe('order service on the real stack', () => {
   };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CONNECT_URL: stack.connectUrl,
-        CONNECT_DATABASE_HOST: stack.connectDatabase.host,
-        CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
-      },
-    });
+    runPlatformInit(stack);
     service = startService('order', await env());
     await waitForHttp(service, '/health/ready', 200, 90_000);
 

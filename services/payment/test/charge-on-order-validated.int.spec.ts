@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type EventOf } from '@order-platform/contracts';
 import { anOrderValidated } from '@order-platform/contracts/testing';
 import { deadLetterTopicName, retryTopicName } from '@order-platform/messaging';
-import { freePort, type ServiceProcess, useStack } from '@order-platform/testing';
+import { freePort, runPlatformInit, type ServiceProcess, useStack } from '@order-platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  initPlatform,
   ledgerOf,
   PaymentTestEnv,
   startPayment,
@@ -31,7 +30,7 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
   let failed: TopicReader<PaymentFailed>;
 
   beforeAll(async () => {
-    initPlatform(stack);
+    runPlatformInit(stack);
     env = new PaymentTestEnv(stack);
     providerPort = await freePort();
     provider = startProvider(providerPort);

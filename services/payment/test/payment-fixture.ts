@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
@@ -16,21 +15,6 @@ import {
 } from '@order-platform/testing';
 import { type Consumer, type Producer, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
-
-/** Creates the catalogue topics, registers the schemas and runs the outbox connector (idempotent). */
-export function initPlatform(stack: StackSettings): void {
-  execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CONNECT_URL: stack.connectUrl,
-      CONNECT_DATABASE_HOST: stack.connectDatabase.host,
-      CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
-    },
-    stdio: 'pipe',
-  });
-}
 
 /** The payment provider simulator, as its own process on `port`. */
 export function startProvider(port: number): ServiceProcess {

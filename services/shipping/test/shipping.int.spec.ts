@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { anOrderConfirmed } from '@order-platform/contracts/testing';
 import {
   freePort,
-  type ServiceProcess,
+  runPlatformInit,
   serviceDatabaseUrl,
+  type ServiceProcess,
   startService,
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBus, eventually, type ReadEvent, setUpPlatform } from './event-bus';
+import { EventBus, eventually, type ReadEvent } from '@order-platform/contracts/testing';
 
 const stack = useStack();
 
@@ -87,7 +88,7 @@ describe('shipping', () => {
   let delivered: ReadEvent<'shipping.order-delivered.v1'>[];
 
   beforeAll(async () => {
-    setUpPlatform(stack);
+    runPlatformInit(stack);
     db = new Client({ connectionString: serviceDatabaseUrl(stack, 'shipping') });
     await db.connect();
     changes = await bus.read('shipping.shipment-status-changed.v1', orderIds);

@@ -1,24 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
-import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
-import { repoRoot, type StackSettings, uniqueName } from '@order-platform/testing';
-import { type Consumer, type Producer, Partitioners } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import {
+  type Consumer,
+  createKafka,
+  createProducer,
+  createSchemaRegistry,
+  type Producer,
+} from '@order-platform/messaging';
+import { type EventOf, type TopicName, topicSpec } from '../catalogue';
 
-/** Creates the catalogue topics, registers the schemas and runs the outbox connector (idempotent). */
-export function setUpPlatform(stack: StackSettings): void {
-  execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CONNECT_URL: stack.connectUrl,
-      CONNECT_DATABASE_HOST: stack.connectDatabase.host,
-      CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
-    },
-    stdio: 'pipe',
-  });
+/** Where a test's stack listens (the harness's StackSettings has these). */
+export interface EventBusStack {
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
 }
 
 /** A decoded event read from a catalogue topic. */
@@ -41,8 +35,8 @@ export class EventBus {
   private producer: Producer | undefined;
   private readonly consumers: Consumer[] = [];
 
-  constructor(stack: StackSettings) {
-    this.kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('test') });
+  constructor(stack: EventBusStack) {
+    this.kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `test-${randomUUID()}` });
     this.registry = createSchemaRegistry(stack.schemaRegistryUrl);
   }
 
@@ -54,7 +48,7 @@ export class EventBus {
     });
     const value = await this.registry.encode(id, event);
     if (!this.producer) {
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      this.producer = createProducer(this.kafka);
       await this.producer.connect();
     }
     const { aggregateId } = event as { aggregateId: string };
@@ -71,7 +65,7 @@ export class EventBus {
     from: string = topic,
   ): Promise<ReadEvent<T>[]> {
     const events: ReadEvent<T>[] = [];
-    const consumer = this.kafka.consumer({ groupId: uniqueName('test-reader'), readUncommitted: false });
+    const consumer = this.kafka.consumer({ groupId: `test-reader-${randomUUID()}`, readUncommitted: false });
     this.consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic: from, fromBeginning: true });

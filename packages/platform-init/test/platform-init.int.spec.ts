@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TOPICS } from '@order-platform/contracts';
 import { createKafka, KafkaConnectClient } from '@order-platform/messaging';
-import { useStack } from '@order-platform/testing';
+import { platformInitEnv, useStack } from '@order-platform/testing';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -12,16 +12,7 @@ describe('platform-init', () => {
   const stack = useStack();
 
   const init = () =>
-    run(process.execPath, [join(__dirname, '../dist/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        KAFKA_CONNECT_URL: stack.connectUrl,
-        CONNECT_DATABASE_HOST: stack.connectDatabase.host,
-        CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
-      },
-    });
+    run(process.execPath, [join(__dirname, '../dist/main.js')], { env: platformInitEnv(stack) });
 
   it('sets up topics, schemas and the running outbox connector, and can run again', async () => {
     await init();

@@ -5,6 +5,7 @@ export {
   nativeSettings,
   nativeStack,
   serviceDatabaseUrl,
+  platformInitEnv,
   runPlatformInit,
   type StackMode,
   type StackSettings,

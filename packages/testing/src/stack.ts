@@ -97,6 +97,18 @@ export function serviceDatabaseUrl(stack: StackSettings, role: string): string {
   return `postgres://${role}:${role}@${stack.postgres.host}:${stack.postgres.port}/${stack.postgres.database}`;
 }
 
+/** The settings platform-init reads, for this stack. */
+export function platformInitEnv(stack: StackSettings): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    KAFKA_CONNECT_URL: stack.connectUrl,
+    CONNECT_DATABASE_HOST: stack.connectDatabase.host,
+    CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
+  };
+}
+
 /**
  * Runs platform-init against the stack (built: packages/platform-init/dist/main.js): the
  * catalogue's topics, the schemas and the running outbox connector. Idempotent; tests of
@@ -104,14 +116,7 @@ export function serviceDatabaseUrl(stack: StackSettings, role: string): string {
  */
 export function runPlatformInit(stack: StackSettings): void {
   execFileSync(process.execPath, [join(repoRoot(), 'packages/platform-init/dist/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      KAFKA_CONNECT_URL: stack.connectUrl,
-      CONNECT_DATABASE_HOST: stack.connectDatabase.host,
-      CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
-    },
+    env: platformInitEnv(stack),
     stdio: 'pipe',
   });
 }

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   GenericContainer,
@@ -8,21 +7,9 @@ import {
   Wait,
 } from 'testcontainers';
 import { componentVersions, repoRoot } from './repo';
+// A free host port, so Kafka can advertise the port it is published on.
+import { freePort } from './service-process';
 import type { StackSettings } from './types';
-
-/** A free host port, so Kafka can advertise the port it is published on. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /**
  * The same components as docker-compose.yml, as testcontainers. Containers are started

@@ -9,6 +9,7 @@ import {
   anOrderDelivered,
   anOrderLine,
   anOrderRequested,
+  eventually,
 } from '@order-platform/contracts/testing';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
 import {
@@ -57,20 +58,6 @@ interface OrderView {
   history: { from: string | null; to: string; at: string; cause: string; reason?: string }[];
 }
 
-async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('order service on the real stack', () => {
   const stack = useStack();
   const registry = createSchemaRegistry(stack.schemaRegistryUrl);
@@ -116,8 +103,8 @@ describe('order service on the real stack', () => {
 
   const waitForEvent = <T extends OutputTopic>(orderId: string, topic: T) =>
     eventually(
-      () => eventsOf(orderId, topic)[0]?.event as EventOf<T> | undefined,
       `${topic} for order ${orderId}`,
+      () => eventsOf(orderId, topic)[0]?.event as EventOf<T> | undefined,
     );
 
   const getOrder = async (orderId: string) => {
@@ -126,10 +113,10 @@ describe('order service on the real stack', () => {
   };
 
   const waitForStatus = (orderId: string, status: string) =>
-    eventually(async () => {
+    eventually(`order ${orderId} to be ${status}`, async () => {
       const { status: code, body } = await getOrder(orderId);
       return code === 200 && body.status === status ? body : undefined;
-    }, `order ${orderId} to be ${status}`);
+    });
 
   const setStock = async (sku: string, available: number) => {
     const response = await fetch(`${service.url}/admin/stock/${sku}`, {
@@ -150,13 +137,13 @@ describe('order service on the real stack', () => {
 
   /** Resolves once the consumer group has recorded the message in its transactions table. */
   const handled = (group: string, eventId: string) =>
-    eventually(async () => {
+    eventually(`${group} to handle ${eventId}`, async () => {
       const { rows } = await db.query<{ outcome: string }>(
         'select outcome from orders.message_transactions where consumer_group = $1 and message_id = $2',
         [group, eventId],
       );
       return rows[0]?.outcome;
-    }, `${group} to handle ${eventId}`);
+    });
 
   /** An order for `lines`, requested now, validated by the service. */
   const requestOrder = async (lines = [anOrderLine({ quantity: 1 })]) => {
@@ -346,13 +333,11 @@ describe('order service on the real stack', () => {
       occurredAt: Date.now(),
     });
     await produce('payment.payment-processed.v1', paid);
-    await eventually(
-      () =>
-        service
-          .output()
-          .split('\n')
-          .find((line) => line.includes('message parked in a retry topic') && line.includes(orderId)),
-      `PaymentProcessed for the unknown order ${orderId} to be parked`,
+    await eventually(`PaymentProcessed for the unknown order ${orderId} to be parked`, () =>
+      service
+        .output()
+        .split('\n')
+        .find((line) => line.includes('message parked in a retry topic') && line.includes(orderId)),
     );
     await produce('basket.order-requested.v1', requested);
 
@@ -492,7 +477,7 @@ describe('order service on the real stack', () => {
     const orders = await Promise.all(Array.from({ length: 20 }, () => requestOrder([line])));
     const outcomes = await Promise.all(
       orders.map(({ orderId }) =>
-        eventually(() => eventsOf(orderId)[0]?.topic, `the outcome of order ${orderId}`),
+        eventually(`the outcome of order ${orderId}`, () => eventsOf(orderId)[0]?.topic),
       ),
     );
     expect(outcomes.filter((t) => t === 'order.order-validated.v1')).toHaveLength(5);

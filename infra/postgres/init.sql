@@ -6,7 +6,8 @@
 --
 --   service roles  basket, orders, payment, shipping, email (and views, the read side):
 --                  LOGIN, password = role name, each owns the schema of its name and has
---                  search_path = that schema; no access to the other schemas.
+--                  search_path = that schema; no access to the other schemas. views
+--                  also owns views_rebuild, where replays build new tables.
 --   outbox         one insert-only table per service schema, captured by Debezium.
 --   debezium       LOGIN REPLICATION, reads the outbox tables through the publication
 --                  outbox_publication (pgoutput, inserts only).
@@ -37,6 +38,12 @@ BEGIN
   -- publication.autocreate.mode=disabled); CREATE lets it keep its own bookkeeping
   -- objects if ever configured to (signal tables and the like).
   EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO debezium', current_database());
+
+  -- The read side rebuilds a view into new tables here while the live ones in `views`
+  -- keep serving, then moves them over in one transaction (pnpm replay).
+  CREATE SCHEMA IF NOT EXISTS views_rebuild AUTHORIZATION views;
+  ALTER SCHEMA views_rebuild OWNER TO views;
+  REVOKE ALL ON SCHEMA views_rebuild FROM PUBLIC;
 
   -- A service sees its own schema only: not even the public schema (superusers, such
   -- as the tests' connections, are not affected).

@@ -30,6 +30,7 @@ export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
 export {
   ConsumerRunner,
   defaultEnvelope,
+  type BatchProgress,
   type ConsumedMessage,
   type ConsumerRunnerOptions,
   type EventEnvelope,

@@ -5,6 +5,8 @@ export { CONFIG, PG_POOL, KAFKA, SCHEMA_REGISTRY, OUTBOX_WRITER } from './tokens
 export {
   CONSUMERS,
   MIGRATIONS,
+  STARTUP_TASKS,
+  type StartupTask,
   MessagingLifecycle,
   type ConsumerDefinition,
   type MessagingState,

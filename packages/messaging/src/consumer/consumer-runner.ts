@@ -99,6 +99,20 @@ export interface ConsumerRunnerOptions {
   envelope?: (event: unknown, message: KafkaMessage) => EventEnvelope;
   logger?: MessagingLogger;
   hooks?: RunnerHooks;
+  /**
+   * Called after each fetched batch of a partition has been handled, with the last offset
+   * the batch covered (transaction markers included, which no handler sees) and the
+   * partition's high watermark: how a caller tells that it has read to the end.
+   */
+  onBatchEnd?: (progress: BatchProgress) => void;
+}
+
+export interface BatchProgress {
+  topic: string;
+  partition: number;
+  /** The batch's last offset, a transaction marker's or an aborted record's included. */
+  lastOffset: string;
+  highWatermark: string;
 }
 
 const DEFAULT_RETRY: RetrySettings = {
@@ -211,6 +225,18 @@ export class ConsumerRunner {
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
     });
     this.consumer = consumer;
+    const onBatchEnd = this.options.onBatchEnd;
+    if (onBatchEnd) {
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (payload.lastOffset === null || payload.lastOffset === undefined) return;
+        onBatchEnd({
+          topic: payload.topic,
+          partition: payload.partition,
+          lastOffset: String(payload.lastOffset),
+          highWatermark: String(payload.highWatermark),
+        });
+      });
+    }
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({

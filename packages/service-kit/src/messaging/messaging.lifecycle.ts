@@ -27,6 +27,8 @@ export interface ConsumerDefinition {
   handlers: TopicHandler<never>[];
   batchSize?: number;
   retry?: Partial<RetrySettings>;
+  /** Partitions handled at once (each holds a pool connection while it works); default 3. */
+  partitionsConsumedConcurrently?: number;
 }
 
 /** A service's own module provides its consumers under this token (a factory that injects its use cases). */
@@ -38,6 +40,15 @@ export const CONSUMERS = Symbol('CONSUMERS');
  * any consumer starts.
  */
 export const MIGRATIONS = Symbol('MIGRATIONS');
+
+/**
+ * Work a service's own module needs done after its migrations and before its consumers
+ * start (the read side creates the tables of its views here). Provided as an array of
+ * functions; each runs on every start attempt, so it must be idempotent.
+ */
+export const STARTUP_TASKS = Symbol('STARTUP_TASKS');
+
+export type StartupTask = () => Promise<void>;
 
 export type MessagingState =
   | { status: 'starting'; attempt: number; lastError?: string }
@@ -110,6 +121,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
             ledger: 'service_migrations',
           });
         }
+        for (const task of this.optional<StartupTask>(STARTUP_TASKS)) await task();
         for (const definition of this.optional<ConsumerDefinition>(CONSUMERS)) {
           if (this.stopping) return;
           const runner = new ConsumerRunner({
@@ -120,6 +132,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
             handlers: definition.handlers,
             ...(definition.batchSize ? { batchSize: definition.batchSize } : {}),
             ...(definition.retry ? { retry: definition.retry } : {}),
+            ...(definition.partitionsConsumedConcurrently
+              ? { partitionsConsumedConcurrently: definition.partitionsConsumedConcurrently }
+              : {}),
             logger: {
               debug: (obj, msg) => this.logger.debug({ ...obj, msg }),
               info: (obj, msg) => this.logger.log({ ...obj, msg }),

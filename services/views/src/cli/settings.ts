@@ -1,0 +1,31 @@
+import { createKafka, createSchemaRegistry, parseBrokers } from '@order-platform/messaging';
+import { Pool } from 'pg';
+import type { ReplayDependencies } from '../replay/replay';
+
+/**
+ * The replay's connections, from the service's own settings (DATABASE_URL, KAFKA_BROKERS,
+ * SCHEMA_REGISTRY_URL); unset, they default to the native development stack (./dev up),
+ * whose ports PG_PORT, KAFKA_PORT and REGISTRY_PORT may move.
+ */
+export function replayDependencies(
+  env: NodeJS.ProcessEnv,
+  connections: number,
+): ReplayDependencies & { close(): Promise<void> } {
+  const databaseUrl =
+    env.DATABASE_URL ?? `postgres://views:views@127.0.0.1:${env.PG_PORT ?? '5432'}/platform`;
+  const brokers = env.KAFKA_BROKERS ?? `127.0.0.1:${env.KAFKA_PORT ?? '9092'}`;
+  const registryUrl =
+    env.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${env.REGISTRY_PORT ?? '8080'}/apis/ccompat/v7`;
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    application_name: 'views-replay',
+    max: connections,
+  });
+  const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'views-replay' });
+  return {
+    pool,
+    kafka,
+    registry: createSchemaRegistry(registryUrl),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,111 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { PG_POOL } from '@order-platform/service-kit';
+import type { Pool } from 'pg';
+import type { OrderStatus } from '../views/order-status';
+import { orderTimelineView } from '../views/order-timeline.view';
+import { iso, positionsJson, type Positions, readView } from './read-view';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TimelineEvent {
+  eventId: string;
+  eventType: string;
+  topic: string;
+  occurredAt: string;
+  sequence: number;
+  status: OrderStatus | null;
+}
+
+export interface OrderTimeline {
+  orderId: string;
+  customerId: string | null;
+  customerEmail: string | null;
+  status: OrderStatus;
+  placedAt: string | null;
+  updatedAt: string;
+  items: { sku: string; name: string; quantity: number; unitPriceMinor: number }[];
+  totalMinor: number | null;
+  currency: string | null;
+  payment: Record<string, unknown> | null;
+  /** Why the order was rejected or cancelled. */
+  outcome: Record<string, unknown> | null;
+  /** Each status the order reached, with the time of the event that first put it there. */
+  statusHistory: { status: OrderStatus; at: string; eventType: string }[];
+  shipments: {
+    shipmentId: string;
+    carrier: string;
+    trackingNumber: string;
+    status: string;
+    timeline: { status: string; at: string; location: string | null }[];
+  }[];
+  emails: { emailId: string; kind: string; recipient: string; subject: string; sentAt: string }[];
+  events: TimelineEvent[];
+  /** Per topic and partition, the offset the view has applied: how fresh this answer is. */
+  position: Positions;
+}
+
+type Row = Omit<OrderTimeline, 'statusHistory' | 'totalMinor'> & {
+  totalMinor: string | null;
+  found: boolean;
+};
+
+const SQL = `
+  select o.order_id is not null as found,
+         o.order_id as "orderId", o.customer_id as "customerId", o.customer_email as "customerEmail",
+         o.status, ${iso('o.placed_at')} as "placedAt", ${iso('o.updated_at')} as "updatedAt",
+         coalesce(o.items, '[]'::jsonb) as items, o.total_minor as "totalMinor", o.currency,
+         o.payment, o.outcome,
+         (select coalesce(jsonb_agg(jsonb_build_object(
+                    'eventId', e.event_id, 'eventType', e.event_type, 'topic', e.topic,
+                    'occurredAt', ${iso('e.occurred_at')}, 'sequence', e.sequence, 'status', e.status)
+                  order by e.occurred_at, e.sequence, e.event_id), '[]'::jsonb)
+            from views.order_timeline_events e where e.order_id = o.order_id) as events,
+         (select coalesce(jsonb_agg(jsonb_build_object(
+                    'shipmentId', s.shipment_id, 'carrier', s.carrier, 'trackingNumber', s.tracking_number,
+                    'status', s.status, 'timeline', s.timeline) order by s.shipment_id), '[]'::jsonb)
+            from views.order_timeline_shipments s where s.order_id = o.order_id) as shipments,
+         (select coalesce(jsonb_agg(jsonb_build_object(
+                    'emailId', m.email_id, 'kind', m.kind, 'recipient', m.recipient, 'subject', m.subject,
+                    'sentAt', ${iso('m.sent_at')}) order by m.sent_at, m.email_id), '[]'::jsonb)
+            from views.order_timeline_emails m where m.order_id = o.order_id) as emails,
+         ${positionsJson(orderTimelineView)} as position
+  from (select 1) one left join views.order_timeline o on o.order_id = $1`;
+
+/** The first time the order reached each status, oldest first. */
+export function statusHistory(events: readonly TimelineEvent[]): OrderTimeline['statusHistory'] {
+  const seen = new Set<OrderStatus>();
+  const history: OrderTimeline['statusHistory'] = [];
+  for (const event of events) {
+    if (event.status === null || seen.has(event.status)) continue;
+    seen.add(event.status);
+    history.push({ status: event.status, at: event.occurredAt, eventType: event.eventType });
+  }
+  return history;
+}
+
+/** The order's page: everything that happened to it, from the order timeline view. */
+@Controller('orders')
+export class OrderTimelineController {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @Get(':orderId/timeline')
+  async timeline(@Param('orderId') orderId: string): Promise<OrderTimeline> {
+    if (!UUID.test(orderId)) throw new BadRequestException(`"${orderId}" is not an order id (a UUID)`);
+    const row = await readView<Row>(this.pool, orderTimelineView, SQL, [orderId.toLowerCase()]);
+    if (!row?.found) {
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `order ${orderId} is not in the timeline view (yet): see position for how far the view has read`,
+        position: row?.position ?? {},
+      });
+    }
+    const { found, ...rest } = row;
+    return {
+      ...rest,
+      orderId: found ? rest.orderId : orderId,
+      totalMinor: row.totalMinor === null ? null : Number(row.totalMinor),
+      statusHistory: statusHistory(row.events),
+    };
+  }
+}

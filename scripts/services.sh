@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the payment provider simulator and the five built services as background processes
+# Runs the payment provider simulator and the six built services as background processes
 # against the native stack:
 #   scripts/services.sh up|down|status
 # pid files and logs live beside the stack's (.stack/run, .stack/logs). `up` waits until
@@ -9,11 +9,11 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stack_dir="${STACK_DIR:-$repo/.stack}"
 run_dir="$stack_dir/run"
 log_dir="$stack_dir/logs"
-# The simulator comes first: payment calls it.
-services=(payment-provider basket order payment shipping email)
+# The simulator comes first: payment calls it. views, the read side, comes last.
+services=(payment-provider basket order payment shipping email views)
 
-declare -A port=([payment-provider]="${PAYMENT_PROVIDER_PORT:-3099}" [basket]=3000 [order]=3001 [payment]=3002 [shipping]=3003 [email]=3004)
-declare -A role=([basket]=basket [order]=orders [payment]=payment [shipping]=shipping [email]=email)
+declare -A port=([payment-provider]="${PAYMENT_PROVIDER_PORT:-3099}" [basket]=3000 [order]=3001 [payment]=3002 [shipping]=3003 [email]=3004 [views]=3005)
+declare -A role=([basket]=basket [order]=orders [payment]=payment [shipping]=shipping [email]=email [views]=views)
 
 # The simulator is a package (packages/), the services are services (services/).
 main_of() {
@@ -42,7 +42,9 @@ service_env() {
   echo "SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT:-8080}/apis/ccompat/v7"
   case "$s" in
     payment) echo "PAYMENT_PROVIDER_URL=http://127.0.0.1:${PAYMENT_PROVIDER_PORT:-3099}" ;;
-    email) echo "SMTP_HOST=127.0.0.1"; echo "SMTP_PORT=${SMTP_PORT:-1025}" ;;
+    email)
+      echo "SMTP_HOST=127.0.0.1"; echo "SMTP_PORT=${SMTP_PORT:-1025}"
+      echo "ORDER_PAGE_URL=http://127.0.0.1:${port[views]}/orders/{orderId}/timeline" ;;
   esac
 }
 

@@ -60,7 +60,13 @@ const APP_SERVICES = [
   { name: 'order', port: 3001, dbRole: 'orders', extraSettings: [] },
   { name: 'payment', port: 3002, dbRole: 'payment', extraSettings: ['PAYMENT_PROVIDER_URL'] },
   { name: 'shipping', port: 3003, dbRole: 'shipping', extraSettings: [] },
-  { name: 'email', port: 3004, dbRole: 'email', extraSettings: ['SMTP_HOST', 'SMTP_PORT'] },
+  {
+    name: 'email',
+    port: 3004,
+    dbRole: 'email',
+    extraSettings: ['SMTP_HOST', 'SMTP_PORT', 'ORDER_PAGE_URL'],
+  },
+  { name: 'views', port: 3005, dbRole: 'views', extraSettings: [] },
 ] as const;
 
 // The payment provider simulator (packages/payment-provider): HTTP and logging settings
@@ -308,7 +314,7 @@ describe('start-up is gated by health checks, never by sleeps', () => {
   });
 });
 
-describe('the five services and init', () => {
+describe('the six services and init', () => {
   it.each(APP_SERVICES)('$name gets exactly the settings it reads', ({ name, extraSettings }) => {
     expect([...environmentOf(service(name)).keys()].sort()).toEqual(
       [...SERVICE_SETTINGS, ...extraSettings].sort(),
@@ -332,6 +338,13 @@ describe('the five services and init', () => {
     expect(environmentOf(service('email')).get('SMTP_HOST')).toBe('maildev');
     expect(environmentOf(service('email')).get('SMTP_PORT')).toBe('1025');
     expect(new URL(environmentOf(service('payment')).get('PAYMENT_PROVIDER_URL') ?? '').port).toBe('3099');
+  });
+
+  it('links the emails to the views service’s order timeline as a browser on the host sees it', () => {
+    const template = environmentOf(service('email')).get('ORDER_PAGE_URL') ?? '';
+    const views = APP_SERVICES.find((app) => app.name === 'views');
+    expect(template).toBe(`http://localhost:${views?.port}/orders/{orderId}/timeline`);
+    expect(publishedPortsOf(service('views')).get(views?.port ?? 0)).toBe(views?.port);
   });
 
   it('gives init exactly the platform-init settings', () => {

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 export interface Endpoints {
   basket: string;
   order: string;
+  /** The read side: order timelines, customers' orders, daily sales. */
+  views: string;
   provider: string;
   /** maildev's web inbox and REST API. */
   mailbox: string;
@@ -18,6 +20,65 @@ export interface OrderView {
   currency: string;
   items: { sku: string; quantity: number }[];
   history: { from: string | null; to: string; at: string; cause: string; reason?: string }[];
+}
+
+/** How far a view has read: per topic, per partition, the offset of the last message applied. */
+export type ViewPosition = Record<string, Record<string, number>>;
+
+/** An order as the views service's order-timeline view shows it. */
+export interface OrderTimeline {
+  orderId: string;
+  customerId: string;
+  customerEmail: string;
+  status: string;
+  placedAt: string;
+  updatedAt: string;
+  items: { sku: string; name: string; quantity: number; unitPriceMinor: number }[];
+  totalMinor: number;
+  currency: string;
+  payment: null | {
+    status: 'PROCESSED' | 'FAILED';
+    paymentId: string;
+    amountMinor: number;
+    currency: string;
+    [more: string]: unknown;
+  };
+  statusHistory: { status: string; at: string; eventType: string }[];
+  shipments: {
+    shipmentId: string;
+    carrier: string;
+    trackingNumber: string;
+    status: string;
+    timeline: { status: string; at: string; location: string }[];
+  }[];
+  emails: { emailId: string; kind: string; recipient: string; subject: string; sentAt: string }[];
+  events: { eventId: string; eventType: string; topic: string; occurredAt: string; sequence: number }[];
+  position: ViewPosition;
+}
+
+/** One page of a customer's orders, newest first (the customer-orders view). */
+export interface CustomerOrders {
+  customerId: string;
+  page: number;
+  pageSize: number;
+  total: number;
+  orders: { orderId: string; placedAt: string; status: string; totalMinor: number; currency: string }[];
+  position: ViewPosition;
+}
+
+/** Confirmed and cancelled orders per UTC day and currency (the daily-sales view). */
+export interface DailySales {
+  from: string;
+  to: string;
+  days: {
+    day: string;
+    currency: string;
+    confirmedOrders: number;
+    confirmedRevenueMinor: number;
+    cancelledOrders: number;
+    cancelledAmountMinor: number;
+  }[];
+  position: ViewPosition;
 }
 
 export interface Email {
@@ -126,6 +187,30 @@ export class PlatformClient {
       if (error instanceof HttpError && error.status === 404) return undefined;
       throw error;
     }
+  }
+
+  /** The order's timeline on the read side; undefined while the view does not have the order yet. */
+  async timeline(orderId: string): Promise<OrderTimeline | undefined> {
+    try {
+      return await call<OrderTimeline>(`${this.endpoints.views}/orders/${orderId}/timeline`);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** One page of the customer's orders on the read side, newest first. */
+  async customerOrders(customerId: string, page = 1, pageSize = 20): Promise<CustomerOrders> {
+    const query = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+    return call(
+      `${this.endpoints.views}/customers/${encodeURIComponent(customerId)}/orders?${query.toString()}`,
+    );
+  }
+
+  /** Confirmed and cancelled orders per UTC day from `from` to `to` (YYYY-MM-DD) on the read side. */
+  async dailySales(from: string, to: string): Promise<DailySales> {
+    const query = new URLSearchParams({ from, to });
+    return call(`${this.endpoints.views}/stats/daily-sales?${query.toString()}`);
   }
 
   /** Polls until the order reaches one of `statuses`; fails with its last state otherwise. */

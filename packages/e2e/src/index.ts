@@ -4,6 +4,10 @@ export {
   TERMINAL_STATUSES,
   type Endpoints,
   type OrderView,
+  type OrderTimeline,
+  type CustomerOrders,
+  type DailySales,
+  type ViewPosition,
   type Email,
   type OrderRequest,
 } from './client';

@@ -12,6 +12,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '10' },
     basket: { type: 'string', default: process.env.BASKET_URL ?? 'http://127.0.0.1:3000' },
     order: { type: 'string', default: process.env.ORDER_URL ?? 'http://127.0.0.1:3001' },
+    views: { type: 'string', default: process.env.VIEWS_URL ?? 'http://127.0.0.1:3005' },
     provider: { type: 'string', default: process.env.PAYMENT_PROVIDER_URL ?? 'http://127.0.0.1:3099' },
     mailbox: { type: 'string', default: process.env.MAILBOX_URL ?? 'http://127.0.0.1:1080' },
     timeout: { type: 'string', default: '120000' },
@@ -29,6 +30,7 @@ if (!Number.isInteger(total) || total < 1 || !Number.isInteger(concurrency) || c
 const client = new PlatformClient({
   basket: values.basket,
   order: values.order,
+  views: values.views,
   provider: values.provider,
   mailbox: values.mailbox,
 });

@@ -11,7 +11,7 @@ import {
 } from '@order-platform/testing';
 import { type Endpoints, PlatformClient } from '../src/client';
 
-export type ServiceName = 'basket' | 'order' | 'payment' | 'shipping' | 'email';
+export type ServiceName = 'basket' | 'order' | 'payment' | 'shipping' | 'email' | 'views';
 
 const ROLES: Record<ServiceName, string> = {
   basket: 'basket',
@@ -19,13 +19,15 @@ const ROLES: Record<ServiceName, string> = {
   payment: 'payment',
   shipping: 'shipping',
   email: 'email',
+  views: 'views',
 };
 
 /**
  * The whole system on the shared stack, as processes: platform-init, the payment provider
- * simulator and the five built services, with short delays so an order finishes in
+ * simulator and the six built services, with short delays so an order finishes in
  * seconds. Each instance gets its own port; `start` adds instances (the same consumer
- * groups, so they share the partitions) and `kill` crashes one.
+ * groups, so they share the partitions) and `kill` crashes one. views starts before
+ * email: the emails link to its order timeline.
  */
 export class RunningSystem {
   readonly instances: { name: ServiceName; process: ServiceProcess; env: Record<string, string> }[] = [];
@@ -45,17 +47,16 @@ export class RunningSystem {
       LOG_LEVEL: 'warn',
     });
     await waitForHttp(this.provider, '/health/ready');
-    for (const name of ['order', 'payment', 'shipping', 'email', 'basket'] as const)
+    for (const name of ['order', 'payment', 'shipping', 'views', 'email', 'basket'] as const)
       await this.startInstance(name);
     this.client = new PlatformClient(this.endpoints());
   }
 
   endpoints(): Endpoints {
-    const first = (name: ServiceName) =>
-      this.instances.find((i) => i.name === name && i.process.child.exitCode === null);
     return {
-      basket: first('basket')!.process.url,
-      order: first('order')!.process.url,
+      basket: this.running('basket')!.process.url,
+      order: this.running('order')!.process.url,
+      views: this.running('views')!.process.url,
       provider: this.provider.url,
       mailbox: this.stack.smtp.webUrl,
     };
@@ -89,6 +90,11 @@ export class RunningSystem {
     return this.instances.map((i) => `--- ${i.name}\n${i.process.output().slice(-4000)}`).join('\n');
   }
 
+  /** The first instance of a service that has not exited. */
+  private running(name: ServiceName) {
+    return this.instances.find((i) => i.name === name && i.process.child.exitCode === null);
+  }
+
   private async settings(name: ServiceName): Promise<Record<string, string>> {
     const common = {
       SERVICE_NAME: name,
@@ -113,7 +119,13 @@ export class RunningSystem {
           SHIPPING_POLL_INTERVAL_MS: '100',
         };
       case 'email':
-        return { ...common, SMTP_HOST: this.stack.smtp.host, SMTP_PORT: String(this.stack.smtp.port) };
+        return {
+          ...common,
+          SMTP_HOST: this.stack.smtp.host,
+          SMTP_PORT: String(this.stack.smtp.port),
+          ORDER_PAGE_URL: `${this.running('views')!.process.url}/orders/{orderId}/timeline`,
+        };
+      case 'views':
       case 'basket':
         return common;
     }

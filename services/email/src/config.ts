@@ -1,5 +1,6 @@
 import { baseConfigSchema } from '@order-platform/service-kit';
 import { z } from 'zod';
+import { ORDER_ID_PLACEHOLDER } from './domain/order-email';
 
 export const configSchema = baseConfigSchema.extend({
   SMTP_HOST: z.string().min(1),
@@ -9,8 +10,14 @@ export const configSchema = baseConfigSchema.extend({
   EMAIL_FROM: z.string().min(3).default('Order Platform <orders@order-platform.local>'),
   /** The right-hand side of the deterministic Message-IDs. */
   EMAIL_MESSAGE_ID_DOMAIN: z.string().min(1).default('order-platform.local'),
-  /** An order's page is this followed by the order id. */
-  ORDER_PAGE_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3001/orders/'),
+  /** The order's page that every email links to: `{orderId}` is replaced by the order id. */
+  ORDER_PAGE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (url) => url.includes(ORDER_ID_PLACEHOLDER),
+      `expected a URL template containing ${ORDER_ID_PLACEHOLDER}`,
+    )
+    .default('http://127.0.0.1:3005/orders/{orderId}/timeline'),
 });
 
 export type Config = z.infer<typeof configSchema>;

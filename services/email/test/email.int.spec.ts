@@ -19,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, eventually, type ReadEvent } from '@order-platform/contracts/testing';
 
 const stack = useStack();
-const PAGE_BASE = 'http://127.0.0.1:3001/orders/';
+// An order page that is not the default, so the link shows the setting is used.
+const PAGE_TEMPLATE = 'http://views.test:3005/orders/{orderId}/timeline';
+const pageOf = (orderId: string) => `http://views.test:3005/orders/${orderId}/timeline`;
 
 /** A message as maildev's REST API lists it. */
 interface InboxMessage {
@@ -64,7 +66,7 @@ describe('email', () => {
       SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
       SMTP_HOST: stack.smtp.host,
       SMTP_PORT: String(stack.smtp.port),
-      ORDER_PAGE_BASE_URL: PAGE_BASE,
+      ORDER_PAGE_URL: PAGE_TEMPLATE,
     });
     await waitForHttp(service, '/health/ready', 200, 90_000);
     sent = await bus.read('email.email-sent.v1', orderIds);
@@ -95,8 +97,9 @@ describe('email', () => {
         return found.length > 0 ? found : undefined;
       });
       expect(message?.to.map((t) => t.address)).toEqual([event.customerEmail]);
-      expect(message?.text).toContain(`${PAGE_BASE}${orderId}`);
-      expect(message?.html).toContain(`href="${PAGE_BASE}${orderId}"`);
+      expect(message?.text).toContain(`Your order: ${pageOf(orderId)}`);
+      expect(message?.text).not.toContain('{orderId}');
+      expect(message?.html).toContain(`href="${pageOf(orderId)}"`);
 
       const [emailSent] = await eventually(`EmailSent for ${kind}`, () => {
         const found = sentFor(orderId);

@@ -20,14 +20,25 @@ const facts = (overrides: Partial<OrderEmailFacts> = {}): OrderEmailFacts => ({
   ...overrides,
 });
 
+describe('orderPageUrl', () => {
+  it('puts the order id where the template says', () => {
+    expect(orderPageUrl('http://127.0.0.1:3005/orders/{orderId}/timeline', facts().orderId)).toBe(
+      `http://127.0.0.1:3005/orders/${facts().orderId}/timeline`,
+    );
+    expect(orderPageUrl('https://shop.example/account?order={orderId}', 'a b/c')).toBe(
+      'https://shop.example/account?order=a%20b%2Fc',
+    );
+  });
+});
+
 describe('composeOrderEmail', () => {
-  const url = orderPageUrl('http://127.0.0.1:3001/orders/', facts().orderId);
+  const url = orderPageUrl('http://127.0.0.1:3005/orders/{orderId}/timeline', facts().orderId);
 
   it('names the order in the subject and links to its page', () => {
     const email = composeOrderEmail(facts(), url);
     expect(email.subject).toBe(`Your order ${facts().orderId} is confirmed`);
-    expect(email.text).toContain(`http://127.0.0.1:3001/orders/${facts().orderId}`);
-    expect(email.html).toContain(`href="http://127.0.0.1:3001/orders/${facts().orderId}"`);
+    expect(email.text).toContain(`http://127.0.0.1:3005/orders/${facts().orderId}/timeline`);
+    expect(email.html).toContain(`href="http://127.0.0.1:3005/orders/${facts().orderId}/timeline"`);
     expect(email.text).toContain('2 × Sencha green tea, 100 g — €25.00');
     expect(email.text).toContain('Total: €43.99');
   });

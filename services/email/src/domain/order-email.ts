@@ -41,9 +41,12 @@ export class InvalidEmailError extends Error {
 
 const ADDRESS = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 
-/** The link in every email: the order's own page. */
-export function orderPageUrl(baseUrl: string, orderId: string): string {
-  return `${baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`}${encodeURIComponent(orderId)}`;
+/** What the order page's URL template (ORDER_PAGE_URL) says where the order id goes. */
+export const ORDER_ID_PLACEHOLDER = '{orderId}';
+
+/** The link in every email: the order's own page, the template with the order id filled in. */
+export function orderPageUrl(template: string, orderId: string): string {
+  return template.replaceAll(ORDER_ID_PLACEHOLDER, encodeURIComponent(orderId));
 }
 
 /**

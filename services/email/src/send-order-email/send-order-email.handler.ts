@@ -96,7 +96,7 @@ export class SendOrderEmail {
 
   private compose(facts: OrderEmailFacts): OrderEmail {
     try {
-      return composeOrderEmail(facts, orderPageUrl(this.config.ORDER_PAGE_BASE_URL, facts.orderId));
+      return composeOrderEmail(facts, orderPageUrl(this.config.ORDER_PAGE_URL, facts.orderId));
     } catch (error) {
       if (error instanceof InvalidEmailError) throw new PermanentError(error.message, { cause: error });
       throw error;

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { PG_POOL } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
-import type { OrderStatus } from '../views/order-status';
+import { type OrderStatus, STATUS_RANK } from '../views/order-status';
 import { orderTimelineView } from '../views/order-timeline.view';
 import { iso, positionsJson, type Positions, readView } from './read-view';
 
@@ -71,16 +71,29 @@ const SQL = `
          ${positionsJson(orderTimelineView)} as position
   from (select 1) one left join views.order_timeline o on o.order_id = $1`;
 
-/** The first time the order reached each status, oldest first. */
-export function statusHistory(events: readonly TimelineEvent[]): OrderTimeline['statusHistory'] {
-  const seen = new Set<OrderStatus>();
-  const history: OrderTimeline['statusHistory'] = [];
-  for (const event of events) {
-    if (event.status === null || seen.has(event.status)) continue;
-    seen.add(event.status);
-    history.push({ status: event.status, at: event.occurredAt, eventType: event.eventType });
+/**
+ * Each status the order reached, oldest first, at the time it first reached it: from the
+ * events, and from the shipments' timelines, which each shipment event carries whole (so
+ * a status whose own event was dropped as stale, or is still in a retry topic, shows too).
+ */
+export function statusHistory(
+  events: readonly TimelineEvent[],
+  shipments: OrderTimeline['shipments'],
+): OrderTimeline['statusHistory'] {
+  const first = new Map<OrderStatus, { status: OrderStatus; at: string; eventType: string }>();
+  const consider = (status: OrderStatus, at: string, eventType: string) => {
+    const known = first.get(status);
+    if (!known || Date.parse(at) < Date.parse(known.at)) first.set(status, { status, at, eventType });
+  };
+  for (const event of events)
+    if (event.status !== null) consider(event.status, event.occurredAt, event.eventType);
+  for (const shipment of shipments) {
+    for (const entry of shipment.timeline)
+      consider(entry.status as OrderStatus, entry.at, 'ShipmentStatusChanged');
   }
-  return history;
+  return [...first.values()].sort(
+    (a, b) => Date.parse(a.at) - Date.parse(b.at) || STATUS_RANK[a.status] - STATUS_RANK[b.status],
+  );
 }
 
 /** The order's page: everything that happened to it, from the order timeline view. */
@@ -105,7 +118,7 @@ export class OrderTimelineController {
       ...rest,
       orderId: found ? rest.orderId : orderId,
       totalMinor: row.totalMinor === null ? null : Number(row.totalMinor),
-      statusHistory: statusHistory(row.events),
+      statusHistory: statusHistory(row.events, row.shipments),
     };
   }
 }

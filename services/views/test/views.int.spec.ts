@@ -391,7 +391,11 @@ describe('views: the read side', () => {
   });
 
   it('a view whose code changed is not served or projected until a replay rebuilds it', async () => {
-    await pool.query(`update views.view_state set version = 0 where view = 'daily-sales'`);
+    // As if version 0 of the view had kept its totals in a table version 1 no longer has.
+    await pool.query('create table views.daily_sales_totals_v0 (day date primary key)');
+    await pool.query(
+      `update views.view_state set version = 0, tables = tables || '{daily_sales_totals_v0}' where view = 'daily-sales'`,
+    );
     const stale = await get<{ message: string }>(base, `/stats/daily-sales?from=${from}&to=${to}`);
     expect(stale.status).toBe(503);
     expect(stale.body.message).toContain('pnpm replay daily-sales');
@@ -403,6 +407,10 @@ describe('views: the read side', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.body.days).toEqual(expectedSales(orders));
     expect((await viewChecksum(pool, dailySalesView)).md5).toBe(clean.get('daily-sales'));
+    const old = await pool.query<{ t: string | null }>(
+      `select to_regclass('views.daily_sales_totals_v0') as t`,
+    );
+    expect(old.rows[0]?.t).toBeNull();
   });
 });
 

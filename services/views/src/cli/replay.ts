@@ -112,6 +112,7 @@ async function main(): Promise<number> {
     }
   };
   try {
+    await deps.migrate();
     const result = await replay(deps, {
       view,
       dryRun: values['dry-run'],

@@ -1,5 +1,12 @@
-import { createKafka, createSchemaRegistry, parseBrokers } from '@order-platform/messaging';
+import {
+  createKafka,
+  createSchemaRegistry,
+  migrateMessaging,
+  parseBrokers,
+  runMigrations,
+} from '@order-platform/messaging';
 import { Pool } from 'pg';
+import { migrations } from '../db/migrations';
 import type { ReplayDependencies } from '../replay/replay';
 
 /**
@@ -10,7 +17,7 @@ import type { ReplayDependencies } from '../replay/replay';
 export function replayDependencies(
   env: NodeJS.ProcessEnv,
   connections: number,
-): ReplayDependencies & { close(): Promise<void> } {
+): ReplayDependencies & { migrate(): Promise<void>; close(): Promise<void> } {
   const databaseUrl =
     env.DATABASE_URL ?? `postgres://views:views@127.0.0.1:${env.PG_PORT ?? '5432'}/platform`;
   const brokers = env.KAFKA_BROKERS ?? `127.0.0.1:${env.KAFKA_PORT ?? '9092'}`;
@@ -26,6 +33,11 @@ export function replayDependencies(
     pool,
     kafka,
     registry: createSchemaRegistry(registryUrl),
+    // The service's own migrations, as its start runs them: a replay may come first.
+    migrate: async () => {
+      await migrateMessaging({ databaseUrl });
+      await runMigrations({ databaseUrl, migrations, ledger: 'service_migrations' });
+    },
     close: () => pool.end(),
   };
 }

@@ -37,4 +37,13 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the tables of each live view',
+    sql: `
+      -- What a swap drops: the tables the old code built, which a new version may no
+      -- longer have.
+      alter table view_state add column tables text[] not null default '{}';
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import type { TopicName } from '@order-platform/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { VIEWS } from '../views/catalog';
-import { LIVE_SCHEMA, type ViewDefinition } from '../views/view';
+import { LIVE_SCHEMA, tablesOf, type ViewDefinition } from '../views/view';
 import { createViewTables } from './view-tables';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -81,8 +81,9 @@ export async function prepareLiveViews(pool: Pool): Promise<StartupReport> {
       } else {
         await createViewTables(client, view, LIVE_SCHEMA);
         await client.query(
-          `insert into ${LIVE_SCHEMA}.view_state (view, version, built_at, built_by) values ($1, $2, now(), 'projector')`,
-          [view.name, view.version],
+          `insert into ${LIVE_SCHEMA}.view_state (view, version, built_at, built_by, tables)
+           values ($1, $2, now(), 'projector', $3)`,
+          [view.name, view.version, tablesOf(view)],
         );
         report.created.push(view.name);
       }

@@ -27,16 +27,26 @@ const SQL = `
                     'confirmedOrders', d.confirmed_orders, 'confirmedRevenueMinor', d.confirmed_revenue_minor,
                     'cancelledOrders', d.cancelled_orders, 'cancelledAmountMinor', d.cancelled_amount_minor)
                   order by d.day, d.currency), '[]'::jsonb)
-            from views.daily_sales d where d.day between $1::date and $2::date) as days,
+            from (select day, currency,
+                         count(*) filter (where outcome = 'CONFIRMED') as confirmed_orders,
+                         coalesce(sum(amount_minor) filter (where outcome = 'CONFIRMED'), 0) as confirmed_revenue_minor,
+                         count(*) filter (where outcome = 'CANCELLED') as cancelled_orders,
+                         coalesce(sum(amount_minor) filter (where outcome = 'CANCELLED'), 0) as cancelled_amount_minor
+                  from views.daily_sales_orders
+                  where day between $1::date and $2::date
+                  group by day, currency) d) as days,
          ${positionsJson(dailySalesView)} as position`;
 
 /** A calendar date written YYYY-MM-DD that exists; 400 otherwise. */
 export function parseDay(name: string, value: string | undefined): Date {
   if (value === undefined || value === '') throw new BadRequestException(`${name} is required (YYYY-MM-DD)`);
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const date = match
-    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
-    : undefined;
+  let date: Date | undefined;
+  if (match) {
+    date = new Date(0);
+    // setUTCFullYear, not Date.UTC: that reads years 0 to 99 as 1900 to 1999.
+    date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  }
   if (!date || date.toISOString().slice(0, 10) !== value) {
     throw new BadRequestException(`${name} must be a calendar date written YYYY-MM-DD, got "${value}"`);
   }

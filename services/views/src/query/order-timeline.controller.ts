@@ -116,8 +116,7 @@ export class OrderTimelineController {
     const { found, ...rest } = row;
     return {
       ...rest,
-      orderId: found ? rest.orderId : orderId,
-      totalMinor: row.totalMinor === null ? null : Number(row.totalMinor),
+      totalMinor: found && row.totalMinor !== null ? Number(row.totalMinor) : null,
       statusHistory: statusHistory(row.events, row.shipments),
     };
   }

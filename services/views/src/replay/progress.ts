@@ -32,7 +32,7 @@ const number = new Intl.NumberFormat('en-US');
  */
 export function formatProgress(view: string, p: ReplayProgress): string {
   const fraction = p.recordsTotal === 0 ? 1 : Math.min(1, p.recordsDone / p.recordsTotal);
-  const filled = Math.round(fraction * WIDTH);
+  const filled = Math.floor(fraction * WIDTH);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}]`;
   const percent = `${String(Math.floor(fraction * 100)).padStart(3)}%`;
   const left =

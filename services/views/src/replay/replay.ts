@@ -172,8 +172,8 @@ async function makePlan(
 ): Promise<ReplayPlan> {
   const { view } = options;
   const group = replayGroup(view);
-  const state = await db.query<{ version: number }>(
-    `select version from ${LIVE_SCHEMA}.view_state where view = $1`,
+  const state = await db.query<{ version: number; tables: string[] }>(
+    `select version, tables from ${LIVE_SCHEMA}.view_state where view = $1`,
     [view.name],
   );
   const run = await db.query<{ run_id: string; version: number }>(
@@ -232,7 +232,9 @@ async function makePlan(
     recordsDone,
     partitions,
     buildTables: tablesOf(view).map((t) => `${REBUILD_SCHEMA}.${t}`),
-    replaceTables: tablesOf(view).map((t) => `${LIVE_SCHEMA}.${t}`),
+    replaceTables: [...new Set([...tablesOf(view), ...(state.rows[0]?.tables ?? [])])].map(
+      (t) => `${LIVE_SCHEMA}.${t}`,
+    ),
   };
 }
 
@@ -271,7 +273,13 @@ class Rebuild {
         this.report('reading');
         if ((await this.caughtUp()) && (await this.trySwap())) {
           const positions = await readPositions(pool, this.view, LIVE_SCHEMA);
-          await this.cleanUp();
+          // The new tables are live: leftovers of the replay group are only storage.
+          await this.cleanUp().catch((error: unknown) =>
+            this.deps.logger?.warn(
+              { error: String(error) },
+              'replay swapped, but its bookkeeping was not cleared',
+            ),
+          );
           this.report('done');
           return {
             outcome: 'swapped',
@@ -488,22 +496,30 @@ class Rebuild {
       this.report('swapping');
       await this.stopReading();
       const tables = tablesOf(this.view);
+      // The live tables: this code's, and any that the code which built them had and this has not.
+      const built = await client.query<{ tables: string[] }>(
+        `select tables from ${LIVE_SCHEMA}.view_state where view = $1`,
+        [this.view.name],
+      );
+      const replaced = [...new Set([...tables, ...(built.rows[0]?.tables ?? [])])];
       // In the view's table order (a query that meets these locks in another order and
       // deadlocks is retried by the query side; a swap that loses is tried again).
-      for (const table of tables) {
+      for (const table of replaced) {
         const exists = await client.query<{ found: boolean }>(`select to_regclass($1) is not null as found`, [
           `${LIVE_SCHEMA}.${table}`,
         ]);
-        if (exists.rows[0]?.found)
+        if (exists.rows[0]?.found) {
           await client.query(`lock table ${LIVE_SCHEMA}.${table} in access exclusive mode`);
+        }
       }
-      await dropViewTables(client, this.view, LIVE_SCHEMA);
+      await client.query(`drop table if exists ${replaced.map((t) => `${LIVE_SCHEMA}.${t}`).join(', ')}`);
       for (const table of tables)
         await client.query(`alter table ${REBUILD_SCHEMA}.${table} set schema ${LIVE_SCHEMA}`);
       await client.query(
-        `insert into ${LIVE_SCHEMA}.view_state (view, version, built_at, built_by) values ($1, $2, now(), $3)
-         on conflict (view) do update set version = excluded.version, built_at = excluded.built_at, built_by = excluded.built_by`,
-        [this.view.name, this.view.version, `replay ${this.plan.runId}`],
+        `insert into ${LIVE_SCHEMA}.view_state (view, version, built_at, built_by, tables) values ($1, $2, now(), $3, $4)
+         on conflict (view) do update set version = excluded.version, built_at = excluded.built_at,
+           built_by = excluded.built_by, tables = excluded.tables`,
+        [this.view.name, this.view.version, `replay ${this.plan.runId}`, tables],
       );
       await client.query(`delete from ${LIVE_SCHEMA}.view_rebuilds where view = $1`, [this.view.name]);
       await client.query('commit');

@@ -1,0 +1,94 @@
+/**
+ * How fast `pnpm replay` rebuilds views, on the running stack (not a test: it prints figures).
+ *
+ *   pnpm --filter @order-platform/views bench [-- --events 100000 --batch-size 200 --views order-timeline,daily-sales]
+ *
+ * First it tops the catalogue topics up to at least --events records with a mixed workload
+ * (whole order lives: 70% delivered, 15% cancelled, 15% rejected; about nine events an
+ * order), published as the services' outboxes would. They stay: the topics keep every
+ * event, and the live views (if the views service runs) project them too. Then it runs
+ * each view's replay as `pnpm replay` does (read from offset 0 into new tables, catch up
+ * with the live view, swap) and prints the records read, the events handled and the rate.
+ * Addresses come from DATABASE_URL, KAFKA_BROKERS and SCHEMA_REGISTRY_URL, defaulting to
+ * the native stack's.
+ */
+import { parseArgs } from 'node:util';
+import { replayDependencies } from '../src/cli/settings';
+import { replay } from '../src/replay/replay';
+import { viewNamed } from '../src/views/catalog';
+import { mixedWorkload, WorkloadPublisher } from '../test/workload';
+
+const { values: args } = parseArgs({
+  // pnpm passes a literal `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    events: { type: 'string', default: '100000' },
+    'batch-size': { type: 'string', default: '200' },
+    views: { type: 'string', default: 'order-timeline,customer-orders,daily-sales' },
+  },
+});
+const EVENTS = Number(args.events);
+const BATCH = Number(args['batch-size']);
+const number = new Intl.NumberFormat('en-US');
+
+async function recordsInTopics(
+  deps: ReturnType<typeof replayDependencies>,
+  topics: readonly string[],
+): Promise<number> {
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  try {
+    let records = 0;
+    for (const topic of topics) {
+      for (const o of await admin.fetchTopicOffsets(topic)) records += Number(o.high) - Number(o.low);
+    }
+    return records;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const deps = replayDependencies(process.env, 8);
+  const timeline = viewNamed('order-timeline');
+  try {
+    await deps.migrate();
+    const have = await recordsInTopics(deps, timeline.topics);
+    if (have < EVENTS) {
+      const orders = mixedWorkload(Math.ceil((EVENTS - have) / 8.5), Date.now() - 86_400_000);
+      const events = orders.flatMap((o) => o.events);
+      const publisher = new WorkloadPublisher({
+        kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+        schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8080/apis/ccompat/v7',
+      });
+      const started = performance.now();
+      await publisher.publish(events);
+      await publisher.close();
+      const seconds = (performance.now() - started) / 1000;
+      process.stdout.write(
+        `published ${number.format(events.length)} events of ${number.format(orders.length)} orders in ${seconds.toFixed(1)} s\n`,
+      );
+    }
+    process.stdout.write(
+      `topics hold ${number.format(await recordsInTopics(deps, timeline.topics))} records (transaction markers included)\n\n`,
+    );
+    process.stdout.write(
+      '| view | topics | records | events | seconds | events/s |\n|---|---|---|---|---|---|\n',
+    );
+    for (const name of args.views.split(',')) {
+      const view = viewNamed(name.trim());
+      const result = await replay(deps, { view, batchSize: BATCH, restart: true });
+      if (result.outcome !== 'swapped') throw new Error(`${view.name}: ${result.outcome}`);
+      process.stdout.write(
+        `| ${view.name} | ${view.topics.length} | ${number.format(result.plan.recordsTotal)} | ${number.format(result.events)} | ${result.seconds.toFixed(1)} | ${number.format(Math.round(result.events / result.seconds))} |\n`,
+      );
+    }
+  } finally {
+    await deps.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+import { describeServiceContract } from '@order-platform/testing';
+
+describeServiceContract({ service: 'views', role: 'views' });

@@ -15,6 +15,7 @@ import {
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewChecksum } from '../src/projection/view-tables';
+import type { DailySales } from '../src/query/daily-sales.controller';
 import type { ReplayProgress } from '../src/replay/progress';
 import { replay, ReplayBusyError, type ReplayOptions } from '../src/replay/replay';
 import { VIEWS } from '../src/views/catalog';
@@ -40,14 +41,7 @@ interface Timeline {
   position: Record<string, Record<string, number>>;
 }
 
-interface DaySales {
-  day: string;
-  currency: string;
-  confirmedOrders: number;
-  confirmedRevenueMinor: number;
-  cancelledOrders: number;
-  cancelledAmountMinor: number;
-}
+type DaySales = DailySales['days'][number];
 
 /** A day of its own for this run's orders (the topics keep every earlier run's events). */
 function uniqueStart(): number {

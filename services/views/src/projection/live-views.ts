@@ -1,4 +1,5 @@
 import type { TopicName } from '@order-platform/contracts';
+import { withTransaction } from '@order-platform/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import { VIEWS } from '../views/catalog';
 import { LIVE_SCHEMA, tablesOf, type ViewDefinition } from '../views/view';
@@ -58,14 +59,12 @@ export interface StartupReport {
  * and its queries answer 503.
  */
 export async function prepareLiveViews(pool: Pool): Promise<StartupReport> {
-  const client = await pool.connect();
-  const report: StartupReport = { created: [], needRebuild: [] };
-  try {
-    await client.query('begin');
+  return withTransaction(pool, async (tx) => {
+    const report: StartupReport = { created: [], needRebuild: [] };
     // Several instances may start at once: one prepares, the others wait and find it done.
-    await client.query(`lock table ${LIVE_SCHEMA}.view_state in exclusive mode`);
-    const started = await client.query(`select 1 from ${LIVE_SCHEMA}.projector_positions limit 1`);
-    for (const status of await viewStatuses(client)) {
+    await tx.query(`lock table ${LIVE_SCHEMA}.view_state in exclusive mode`);
+    const started = await tx.query(`select 1 from ${LIVE_SCHEMA}.projector_positions limit 1`);
+    for (const status of await viewStatuses(tx)) {
       const { view } = status;
       if (status.live) continue;
       if (status.liveVersion !== undefined) {
@@ -79,8 +78,8 @@ export async function prepareLiveViews(pool: Pool): Promise<StartupReport> {
           reason: 'it is new and the projector has already started',
         });
       } else {
-        await createViewTables(client, view, LIVE_SCHEMA);
-        await client.query(
+        await createViewTables(tx, view, LIVE_SCHEMA);
+        await tx.query(
           `insert into ${LIVE_SCHEMA}.view_state (view, version, built_at, built_by, tables)
            values ($1, $2, now(), 'projector', $3)`,
           [view.name, view.version, tablesOf(view)],
@@ -88,12 +87,6 @@ export async function prepareLiveViews(pool: Pool): Promise<StartupReport> {
         report.created.push(view.name);
       }
     }
-    await client.query('commit');
     return report;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

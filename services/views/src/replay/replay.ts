@@ -7,6 +7,7 @@ import {
   type MessagingLogger,
   type SchemaRegistry,
 } from '@order-platform/messaging';
+import { withTransaction } from '@order-platform/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import { projectionHandlers } from '../projection/projector';
 import {
@@ -344,14 +345,12 @@ class Rebuild {
   private async startFresh(): Promise<void> {
     const { pool } = this.deps;
     await this.resetGroup();
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await dropViewTables(client, this.view, REBUILD_SCHEMA);
-      await createViewTables(client, this.view, REBUILD_SCHEMA);
-      await client.query('delete from message_transactions where consumer_group = $1', [this.group]);
-      await client.query('delete from message_aggregate_positions where consumer_group = $1', [this.group]);
-      await client.query(
+    await withTransaction(pool, async (tx) => {
+      await dropViewTables(tx, this.view, REBUILD_SCHEMA);
+      await createViewTables(tx, this.view, REBUILD_SCHEMA);
+      await tx.query('delete from message_transactions where consumer_group = $1', [this.group]);
+      await tx.query('delete from message_aggregate_positions where consumer_group = $1', [this.group]);
+      await tx.query(
         `insert into ${LIVE_SCHEMA}.view_rebuilds (view, run_id, version, started_at, updated_at, status, pid, host)
          values ($1, $2, $3, now(), now(), 'running', $4, $5)
          on conflict (view) do update set run_id = excluded.run_id, version = excluded.version,
@@ -359,13 +358,7 @@ class Rebuild {
            pid = excluded.pid, host = excluded.host`,
         [this.view.name, this.plan.runId, this.view.version, process.pid, hostname()],
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

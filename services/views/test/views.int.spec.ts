@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from '@order-platform/contracts/testing';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
@@ -384,6 +384,45 @@ describe('views: the read side', () => {
     expect(unknown.stderr).toContain('the views are order-timeline, customer-orders, daily-sales');
   });
 
+  it('a replay killed with SIGKILL half-way resumes where it was and ends equal to a clean rebuild', async () => {
+    const killed = startCli(['order-timeline', '--restart', '--batch-size', '1']);
+    // Killed once a good part of the records are in the new tables (their positions say which).
+    const progress = async (schema: string) => {
+      const { rows } = await pool.query<{ done: string | null }>(
+        `select sum("offset") as done from ${schema}.order_timeline_positions`,
+      );
+      return Number(rows[0]?.done ?? 0);
+    };
+    const target = (await progress('views')) / 3;
+    await eventually(
+      'the replay a third of the way',
+      () =>
+        progress('views_rebuild').then(
+          (done) => (done > target ? true : undefined),
+          () => undefined,
+        ),
+      120_000,
+    );
+    killed.child.kill('SIGKILL');
+    const end = await killed.done;
+    expect(end.signal).toBe('SIGKILL');
+    const { rows } = await pool.query<{ status: string }>(
+      `select status from views.view_rebuilds where view = 'order-timeline'`,
+    );
+    expect(rows[0]?.status).toBe('running'); // as it was when it died
+
+    const resumed = await runCli(['order-timeline', '--json']);
+    expect(resumed.code).toBe(0);
+    const result = JSON.parse(resumed.stdout) as {
+      outcome: string;
+      plan: { mode: string; recordsDone: number };
+    };
+    expect(result.outcome).toBe('swapped');
+    expect(result.plan.mode).toBe('resume');
+    expect(result.plan.recordsDone).toBeGreaterThan(0);
+    expect((await viewChecksum(pool, orderTimelineView)).md5).toBe(clean.get('order-timeline'));
+  });
+
   it('a view whose code changed is not served or projected until a replay rebuilds it', async () => {
     // As if version 0 of the view had kept its totals in a table version 1 no longer has.
     await pool.query('create table views.daily_sales_totals_v0 (day date primary key)');
@@ -408,21 +447,31 @@ describe('views: the read side', () => {
   });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot(), 'services/views/dist/cli/replay.js'), ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: serviceDatabaseUrl(stack, 'views'),
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+interface CliRun {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+function startCli(args: string[]): CliRun {
+  const child = spawn(process.execPath, [join(repoRoot(), 'services/views/dist/cli/replay.js'), ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: serviceDatabaseUrl(stack, 'views'),
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<Awaited<CliRun['done']>>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return startCli(args).done;
 }

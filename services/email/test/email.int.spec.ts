@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import {
   anOrderCancelled,
   anOrderCompleted,
@@ -53,8 +54,22 @@ describe('email', () => {
   const sentFor = (orderId: string) =>
     sent.filter((s) => s.key === orderId).sort((a, b) => a.event.sequence - b.event.sequence);
 
+  // The order page the service checks before sending (the read side's timeline in the real
+  // system): it shows every order, except those a test holds back in `pages`.
+  const pages = new Map<string, { status: number; events: string[] }>();
+  const pageServer = createServer((request, response) => {
+    const orderId = /^\/orders\/([^/]+)\/timeline$/.exec(request.url ?? '')?.[1] ?? '';
+    const page = pages.get(orderId);
+    response.writeHead(page?.status ?? 200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify(page ? { orderId, events: page.events.map((eventId) => ({ eventId })) } : { orderId }),
+    );
+  });
+
   beforeAll(async () => {
     runPlatformInit(stack);
+    const pagePort = await freePort();
+    await new Promise<void>((resolve) => pageServer.listen(pagePort, '127.0.0.1', resolve));
     db = new Client({ connectionString: serviceDatabaseUrl(stack, 'email') });
     await db.connect();
     service = startService('email', {
@@ -67,6 +82,7 @@ describe('email', () => {
       SMTP_HOST: stack.smtp.host,
       SMTP_PORT: String(stack.smtp.port),
       ORDER_PAGE_URL: PAGE_TEMPLATE,
+      ORDER_PAGE_CHECK_URL: `http://127.0.0.1:${pagePort}/orders/{orderId}/timeline`,
     });
     await waitForHttp(service, '/health/ready', 200, 90_000);
     sent = await bus.read('email.email-sent.v1', orderIds);
@@ -76,6 +92,25 @@ describe('email', () => {
     await service?.stop('SIGTERM');
     await bus.close();
     await db?.end();
+    pageServer.close();
+  });
+
+  it('sends an email only once the order page it links to shows the event', async () => {
+    const confirmed = anOrderConfirmed({ aggregateId: newOrderId() });
+    const orderId = confirmed.aggregateId;
+    pages.set(orderId, { status: 404, events: [] });
+    await bus.publish('order.order-confirmed.v1', confirmed);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await inbox(orderId)).toEqual([]);
+    pages.set(orderId, { status: 200, events: [randomUUID()] }); // the page, but not this event yet
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await inbox(orderId)).toEqual([]);
+    pages.set(orderId, { status: 200, events: [confirmed.eventId] });
+    const [message] = await eventually('the email once the page shows the order', async () => {
+      const found = await inbox(orderId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(message?.text).toContain(PAGE_TEMPLATE.replace('{orderId}', orderId));
   });
 
   it('sends one email per event, naming the order and linking to its page, and emits EmailSent', async () => {

@@ -53,6 +53,8 @@ export interface PartitionPlan {
   /** The partition's first and next offsets when the replay started. */
   low: number;
   high: number;
+  /** The next offset the rebuild reads: low, or where a resumed run's group committed. */
+  next: number;
   /** Offsets applied by the live view and by the rebuild so far (-1: none). */
   live: number;
   rebuilt: number;
@@ -214,6 +216,7 @@ async function makePlan(
           partition: o.partition,
           low,
           high,
+          next,
           live: positionOf(live, topic, o.partition),
           rebuilt: positionOf(rebuilt, topic, o.partition),
         });
@@ -255,17 +258,20 @@ class Rebuild {
   ) {
     this.view = options.view;
     this.group = plan.group;
-    for (const p of plan.partitions) this.read.set(key(p.topic, p.partition), p.low - 1);
+    // A resumed run has read up to where its group's committed offsets are.
+    for (const p of plan.partitions) this.read.set(key(p.topic, p.partition), p.next - 1);
   }
 
   async run(): Promise<ReplayResult> {
     const { pool } = this.deps;
-    if (this.plan.mode === 'fresh') await this.startFresh();
-    await pool.query(
-      `update ${LIVE_SCHEMA}.view_rebuilds set status = 'running', pid = $2, host = $3, updated_at = now() where view = $1`,
-      [this.view.name, process.pid, hostname()],
-    );
-    await this.seedReadFromCommitted();
+    if (this.plan.mode === 'fresh') {
+      await this.startFresh();
+    } else {
+      await pool.query(
+        `update ${LIVE_SCHEMA}.view_rebuilds set status = 'running', pid = $2, host = $3, updated_at = now() where view = $1`,
+        [this.view.name, process.pid, hostname()],
+      );
+    }
     try {
       for (;;) {
         if (this.options.signal?.aborted) return await this.interrupted();
@@ -275,7 +281,7 @@ class Rebuild {
         if ((await this.caughtUp()) && (await this.trySwap())) {
           const positions = await readPositions(pool, this.view, LIVE_SCHEMA);
           // The new tables are live: leftovers of the replay group are only storage.
-          await this.cleanUp().catch((error: unknown) =>
+          await this.forgetGroupMessages(pool).catch((error: unknown) =>
             this.deps.logger?.warn(
               { error: String(error) },
               'replay swapped, but its bookkeeping was not cleared',
@@ -348,8 +354,7 @@ class Rebuild {
     await withTransaction(pool, async (tx) => {
       await dropViewTables(tx, this.view, REBUILD_SCHEMA);
       await createViewTables(tx, this.view, REBUILD_SCHEMA);
-      await tx.query('delete from message_transactions where consumer_group = $1', [this.group]);
-      await tx.query('delete from message_aggregate_positions where consumer_group = $1', [this.group]);
+      await this.forgetGroupMessages(tx);
       await tx.query(
         `insert into ${LIVE_SCHEMA}.view_rebuilds (view, run_id, version, started_at, updated_at, status, pid, host)
          values ($1, $2, $3, now(), now(), 'running', $4, $5)
@@ -379,23 +384,6 @@ class Rebuild {
         }
         if (waited > 60_000) throw new Error(`consumer group ${this.group} still has members (${state})`);
         await sleep(1000);
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private async seedReadFromCommitted(): Promise<void> {
-    if (this.plan.mode !== 'resume') return;
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({ groupId: this.group, topics: [...this.view.topics] });
-      for (const { topic, partitions } of committed) {
-        for (const p of partitions) {
-          const next = Number(p.offset);
-          if (next > 0) this.bump(topic, p.partition, next - 1);
-        }
       }
     } finally {
       await admin.disconnect();
@@ -528,10 +516,10 @@ class Rebuild {
     }
   }
 
-  private async cleanUp(): Promise<void> {
-    const { pool } = this.deps;
-    await pool.query('delete from message_transactions where consumer_group = $1', [this.group]);
-    await pool.query('delete from message_aggregate_positions where consumer_group = $1', [this.group]);
+  /** The replay group's transactions-table rows: what its inbox knows from an earlier run. */
+  private async forgetGroupMessages(db: Pick<PoolClient, 'query'>): Promise<void> {
+    await db.query('delete from message_transactions where consumer_group = $1', [this.group]);
+    await db.query('delete from message_aggregate_positions where consumer_group = $1', [this.group]);
   }
 
   private async interrupted(): Promise<ReplayResult> {

@@ -31,28 +31,17 @@ function factsOf(topic: TopicName, event: AnyEvent): OrderFacts {
     case 'basket.order-requested.v1':
       facts.placedAt = at(event.occurredAt);
       break;
-    case 'payment.payment-processed.v1': {
-      const p = event as EventOf<'payment.payment-processed.v1'>;
-      facts.payment = {
-        status: 'PROCESSED',
-        paymentId: p.paymentId,
-        amountMinor: p.amountMinor,
-        currency: p.currency,
-        providerReference: p.providerReference,
-        at: at(p.occurredAt).toISOString(),
-      };
-      break;
-    }
+    case 'payment.payment-processed.v1':
     case 'payment.payment-failed.v1': {
-      const p = event as EventOf<'payment.payment-failed.v1'>;
+      const p = event as EventOf<'payment.payment-processed.v1'> &
+        Partial<Pick<EventOf<'payment.payment-failed.v1'>, 'reasonCode' | 'reason'>>;
       facts.payment = {
-        status: 'FAILED',
+        status: topic === 'payment.payment-processed.v1' ? 'PROCESSED' : 'FAILED',
         paymentId: p.paymentId,
         amountMinor: p.amountMinor,
         currency: p.currency,
         providerReference: p.providerReference,
-        reasonCode: p.reasonCode,
-        reason: p.reason,
+        ...(p.reasonCode === undefined ? {} : { reasonCode: p.reasonCode, reason: p.reason }),
         at: at(p.occurredAt).toISOString(),
       };
       break;

@@ -9,9 +9,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stack_dir="${STACK_DIR:-$repo/.stack}"
 run_dir="$stack_dir/run"
 log_dir="$stack_dir/logs"
-# The simulator comes first: payment calls it. views, the read side, comes before email,
-# which checks that an order's timeline shows the order before it mails the link.
-services=(payment-provider basket order payment shipping views email)
+# The simulator comes first: payment calls it. views, the read side, comes last.
+services=(payment-provider basket order payment shipping email views)
 
 declare -A port=([payment-provider]="${PAYMENT_PROVIDER_PORT:-3099}" [basket]=3000 [order]=3001 [payment]=3002 [shipping]=3003 [email]=3004 [views]=3005)
 declare -A role=([basket]=basket [order]=orders [payment]=payment [shipping]=shipping [email]=email [views]=views)

@@ -49,4 +49,11 @@ export {
 } from './consumer/failure-topics';
 export { TransactionalMover, type MoveRequest } from './consumer/transactional-mover';
 export type { RunnerMetrics, LatencySnapshot, RunnerCounters } from './consumer/metrics';
-export { redrive, type RedriveOptions } from './consumer/redrive';
+export {
+  redrive,
+  RedriveError,
+  type RedriveOptions,
+  type RedriveResult,
+  type RedrivenMessage,
+  type RedriveRecord,
+} from './consumer/redrive';

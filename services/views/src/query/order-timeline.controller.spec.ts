@@ -117,6 +117,16 @@ describe('OrderTimelineController', () => {
     }
   });
 
+  it('answers "being prepared" on a first start, before the tables exist, but lets other errors through', async () => {
+    const failing = (code: string) =>
+      ({ query: () => Promise.reject(Object.assign(new Error(code), { code })) }) as unknown as Pool;
+    expect(await new OrderTimelineController(failing('42P01')).timeline(orderId)).toMatchObject({
+      preparing: true,
+      position: {},
+    });
+    await expect(new OrderTimelineController(failing('57P01')).timeline(orderId)).rejects.toThrow('57P01');
+  });
+
   it('answers an order the view has with its page, preparing false', async () => {
     const events = [event('PENDING', '2026-03-01T10:00:00.000Z', 'OrderRequested')];
     const controller = new OrderTimelineController(

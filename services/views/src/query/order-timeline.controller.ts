@@ -159,9 +159,11 @@ export class OrderTimelineController {
       row = await readView<Row>(this.pool, orderTimelineView, SQL, [id]);
     } catch (error) {
       // The view is not live (never built, or built by other code and waiting for its
-      // replay): the other queries answer 503, but this is the page the emails link to.
+      // replay; on a new system's first start even its bookkeeping tables may not exist
+      // yet, 42P01): the other queries answer 503, but this is the page the emails link to.
       // GET /views and the service log tell the operator; the customer sees "being prepared".
-      if (error instanceof ServiceUnavailableException) return preparingPage(id, {});
+      if (error instanceof ServiceUnavailableException || (error as { code?: unknown }).code === '42P01')
+        return preparingPage(id, {});
       throw error;
     }
     if (!row?.found) return preparingPage(id, row?.position ?? {});

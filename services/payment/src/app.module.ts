@@ -5,6 +5,7 @@ import {
   CONSUMERS,
   type ConsumerDefinition,
   HEALTH_DETAILS,
+  MessagingLifecycle,
   MIGRATIONS,
   OUTBOX_WRITER,
   PG_POOL,
@@ -70,9 +71,15 @@ export class AppModule implements OnApplicationShutdown {
         },
         {
           provide: PaymentCharger,
-          inject: [ChargeDuePayments],
-          useFactory: (charge: ChargeDuePayments) =>
-            new PaymentCharger(charge, config.PAYMENT_POLL_INTERVAL_MS),
+          inject: [ChargeDuePayments, MessagingLifecycle],
+          // The migrations run before the consumers start: once messaging is past
+          // 'starting', the payments table has its columns.
+          useFactory: (charge: ChargeDuePayments, messaging: MessagingLifecycle) =>
+            new PaymentCharger(
+              charge,
+              config.PAYMENT_POLL_INTERVAL_MS,
+              () => messaging.current.status !== 'starting',
+            ),
         },
         {
           provide: HEALTH_DETAILS,

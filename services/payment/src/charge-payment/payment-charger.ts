@@ -4,8 +4,8 @@ import type { ChargeDuePayments } from './charge-due-payments.handler';
 /**
  * Works the due payments every `intervalMs`, as shipping's scheduler works its shipments.
  * The intents live in the payments table, so a restarted (or another) instance continues
- * where this one stopped. A failed poll (database away, migrations not applied yet) is
- * logged and tried again at the next tick. On shutdown it lets the attempts under way
+ * where this one stopped. It waits for `started()` (the service's migrations applied) before
+ * its first poll; a failed poll (database away) is logged and tried again at the next tick. On shutdown it lets the attempts under way
  * record their outcome before the pool closes.
  */
 export class PaymentCharger implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -18,6 +18,7 @@ export class PaymentCharger implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly charge: ChargeDuePayments,
     private readonly intervalMs: number,
+    private readonly started: () => boolean,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,6 +42,7 @@ export class PaymentCharger implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async tick(): Promise<void> {
+    if (!this.started()) return;
     try {
       await this.charge.run();
       if (this.lastError) this.logger.log('charger recovered');

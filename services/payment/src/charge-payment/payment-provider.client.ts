@@ -25,7 +25,8 @@ export interface PaymentProviderSettings {
  */
 export class ChargeRefusedError extends PermanentError {
   constructor(status: number, body: string) {
-    super(`the payment provider refused the charge (${status}): ${body}`);
+    // The provider's own sentence when it gave one: it ends up in the customer's email.
+    super(`the payment provider refused the charge (${status}): ${parse(body).reason ?? body}`);
     this.name = 'ChargeRefusedError';
   }
 }

@@ -140,7 +140,8 @@ describe('Payment', () => {
       status: 'FAILED',
       failureReasonCode: 'PROVIDER_ERROR',
       failureReason:
-        'deadline: the payment provider did not charge the order within 600000 ms of its validation (last error: boom)',
+        'deadline: the payment provider did not charge the order within 600000 ms of its validation',
+      lastError: 'boom',
       version: 1,
       nextAttemptAt: null,
     });

@@ -192,10 +192,10 @@ export class Payment {
 
   /** The deadline passed with no charge made: given up, so the order can be cancelled. */
   gaveUp(deadlineMs: number): PaymentOutcome {
-    const last = this.state.lastError ? ` (last error: ${this.state.lastError})` : '';
+    // The reason reaches the customer's cancellation email; the technical cause stays in lastError.
     return this.fail(
       'PROVIDER_ERROR',
-      `deadline: the payment provider did not charge the order within ${deadlineMs} ms of its validation${last}`,
+      `deadline: the payment provider did not charge the order within ${deadlineMs} ms of its validation`,
     );
   }
 

@@ -217,6 +217,33 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
     expect(await env.outboxCount(malformed.aggregateId)).toBe(0);
   });
 
+  it('two instances share the due payments: every order of a burst is charged exactly once', async () => {
+    const second = await startPayment(stack, provider.url, {
+      PAYMENT_TIMEOUT_MS: '1000',
+      PAYMENT_RETRY_TOPIC_DELAYS_MS: RETRY_TOPIC_DELAYS_MS.join(','),
+    });
+    try {
+      const tokens = ['tok_ok', 'tok_slow', 'tok_flaky', 'tok_declined'];
+      const orders = Array.from({ length: 24 }, (_, i) => anOrder(tokens[i % tokens.length]!));
+      await send(...orders);
+      for (const order of orders) {
+        const reader = order.paymentToken === 'tok_declined' ? failed : processed;
+        await reader.waitFor(order.aggregateId, 1, 90_000);
+      }
+      for (const order of orders) {
+        const charged = order.paymentToken === 'tok_declined' ? 0 : 1;
+        expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(charged);
+        expect(await env.outboxCount(order.aggregateId)).toBe(1);
+      }
+      // Both instances charged some: the work was shared, not merely survived.
+      const chargedBy = (p: ServiceProcess) => (p.output().match(/payment (PROCESSED|FAILED)/g) ?? []).length;
+      expect(chargedBy(second)).toBeGreaterThan(0);
+      expect(chargedBy(payment)).toBeGreaterThan(0);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('rides out a provider outage longer than the retry ladder: payments wait, then each is charged once', async () => {
     const dlq = await new TopicReader<OrderValidated>(env, deadLetterTopicName(GROUP, SOURCE)).start();
     const retried = await new TopicReader<OrderValidated>(env, retryTopicName(GROUP, SOURCE, 1)).start();

@@ -41,6 +41,7 @@ export {
   type TopicOrdering,
 } from './consumer/consumer-runner';
 export { PermanentError } from './consumer/errors';
+export { backoffDelay, type BackoffSettings } from './consumer/backoff';
 export {
   deadLetterTopicName,
   retryTopicName,

@@ -46,6 +46,14 @@ export function providerClient(provider: ServiceProcess) {
         attempts: { attempt: number; orderId: string; idempotencyKey: string; result: string; at: string }[];
       }>(await fetch(`${provider.url}/charges${query}`));
     },
+    async byKey(key: string) {
+      const response = await fetch(`${provider.url}/charges/by-key/${encodeURIComponent(key)}`);
+      return json<{
+        idempotencyKey: string;
+        charge: { id: string; orderId: string; idempotencyKey: string } | null;
+        remembered: boolean;
+      }>(response);
+    },
     async stats() {
       return json<{
         charges: number;

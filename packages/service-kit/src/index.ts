@@ -12,3 +12,4 @@ export {
   type MessagingState,
 } from './messaging/messaging.lifecycle';
 export { withTransaction } from './db/transaction';
+export { HEALTH_DETAILS, type HealthDetails } from './health/health-details';

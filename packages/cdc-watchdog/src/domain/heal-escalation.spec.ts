@@ -8,6 +8,7 @@ const stalled = (at: number, over: Partial<HealInput> = {}): HealInput => ({
   healable: true,
   connectorMissing: false,
   canRecreate: true,
+  restarting: false,
   slot: { activePid: null, activePidIsWalsender: false },
   ...over,
 });
@@ -44,6 +45,22 @@ describe('decideHeal', () => {
     ]);
   });
 
+  it('does not pile a restart on one under way, but ends the zombie the restarting task waits for', () => {
+    const zombie = { activePid: 4242, activePidIsWalsender: true };
+    const { actions } = run(NO_HEALS, 0, 30_000, (at) => stalled(at, { slot: zombie, restarting: at > 0 }));
+    expect(actions).toEqual([
+      { at: 0, kind: 'restart-connector' },
+      { at: 30_000, kind: 'terminate-walsender' },
+    ]);
+    const memory = { lastHealAt: 0, healsThisStall: 1 };
+    const ending = decideHeal(memory, stalled(30_000, { slot: zombie, restarting: true }), THRESHOLD);
+    expect(ending.decision.action).toEqual({ kind: 'terminate-walsender', pid: 4242, thenRestart: false });
+    const nobody = decideHeal(memory, stalled(30_000, { restarting: true }), THRESHOLD);
+    expect(nobody.decision).toEqual({ reason: 'a restart is under way' });
+    const hung = decideHeal(memory, stalled(60_000, { restarting: true }), THRESHOLD);
+    expect(hung.decision.action).toEqual({ kind: 'restart-connector' });
+  });
+
   it('keeps restarting when nobody holds the slot', () => {
     const { actions } = run(NO_HEALS, 0, 60_000, (at) => stalled(at));
     expect(actions.map((a) => a.kind)).toEqual([
@@ -59,7 +76,7 @@ describe('decideHeal', () => {
       stalled(0, { slot: { activePid: 77, activePidIsWalsender: false } }),
       THRESHOLD,
     );
-    expect(decision.action).toEqual({ kind: 'terminate-walsender', pid: 77 });
+    expect(decision.action).toEqual({ kind: 'terminate-walsender', pid: 77, thenRestart: true });
   });
 
   it('re-creates a missing connector when its configuration is known, and only then', () => {

@@ -7,11 +7,16 @@
  *     did not help: that walsender belongs to a task that is gone (the zombie of a task
  *     that "failed to properly shut down"), so end it (pg_terminate_backend) and restart;
  *   - otherwise restart the connector and all of its tasks.
+ * A restart already under way (a task RESTARTING) is not piled on: Debezium's task may sit
+ * in its start-up, retrying the slot every slot.retry.delay.ms, and a second restart only
+ * makes Connect give up on that task ("failed to properly shut down") and start another.
+ * Ending the zombie is enough then: the retrying task takes the slot on its next try. Only
+ * when a restart has hung for two thresholds is it restarted again.
  */
 export type HealAction =
   | { kind: 'recreate-connector' }
   | { kind: 'restart-connector' }
-  | { kind: 'terminate-walsender'; pid: number };
+  | { kind: 'terminate-walsender'; pid: number; thenRestart: boolean };
 
 export type HealKind = HealAction['kind'];
 export const HEAL_KINDS: readonly HealKind[] = [
@@ -34,6 +39,8 @@ export interface HealInput {
   connectorMissing: boolean;
   /** A configuration to re-create the connector from is known. */
   canRecreate: boolean;
+  /** The connector or a task is RESTARTING. */
+  restarting: boolean;
   slot?: { activePid: number | null; activePidIsWalsender: boolean };
 }
 
@@ -66,17 +73,20 @@ export function decideHeal(
     return healed({ kind: 'recreate-connector' }, 'the connector is missing');
   }
   const pid = input.slot?.activePid ?? null;
+  const restartHung = memory.lastHealAt === undefined || input.at - memory.lastHealAt >= 2 * stallThresholdMs;
+  const thenRestart = !input.restarting || restartHung;
   if (pid !== null && !input.slot!.activePidIsWalsender) {
     return healed(
-      { kind: 'terminate-walsender', pid },
+      { kind: 'terminate-walsender', pid, thenRestart },
       `the slot is held by pid ${pid}, which is not a walsender`,
     );
   }
   if (pid !== null && memory.healsThisStall > 0) {
     return healed(
-      { kind: 'terminate-walsender', pid },
+      { kind: 'terminate-walsender', pid, thenRestart },
       `the slot is still held by pid ${pid} after ${memory.healsThisStall} heal(s) without progress: a stale walsender`,
     );
   }
+  if (!thenRestart) return wait('a restart is under way');
   return healed({ kind: 'restart-connector' }, 'the connector and its tasks are restarted');
 }

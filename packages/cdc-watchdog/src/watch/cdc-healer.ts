@@ -25,8 +25,10 @@ export class CdcHealer {
         return;
       case 'terminate-walsender':
         await this.terminate(action.pid);
-        // Debezium retries the slot only every so often; a restart takes it at once.
-        await this.connect.restartConnector(this.connectorName, { includeTasks: true, onlyFailed: false });
+        // A running task retries the slot only every so often; a restart takes it at once.
+        if (action.thenRestart) {
+          await this.connect.restartConnector(this.connectorName, { includeTasks: true, onlyFailed: false });
+        }
         return;
     }
   }

@@ -137,6 +137,9 @@ export class CdcWatchdog {
         healable: assessment.healable,
         connectorMissing: assessment.stalls.includes('connector-missing'),
         canRecreate: this.connectorConfig !== undefined,
+        restarting:
+          connect.reachable &&
+          [connect.value?.state, ...(connect.value?.tasks ?? []).map((t) => t.state)].includes('RESTARTING'),
         slot: slotView && {
           activePid: slotView.activePid,
           activePidIsWalsender: slotView.activePidIsWalsender,

@@ -54,9 +54,12 @@ export class KafkaConnectClient {
     );
   }
 
-  /** Stops the connector's tasks until resume (an operator's pause). */
-  async pauseConnector(name: string): Promise<void> {
-    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+  /**
+   * Stops the connector and shuts its tasks down until resume (KIP-875). Unlike pause,
+   * which only stops polling, the tasks let go of what they hold (a replication slot).
+   */
+  async stopConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/stop`);
   }
 
   async resumeConnector(name: string): Promise<void> {

@@ -82,6 +82,7 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
                 stallThresholdMs: config.CDC_STALL_THRESHOLD_MS,
                 walWarningBytes: config.CDC_WAL_WARNING_BYTES,
                 outboxRetentionMs: config.OUTBOX_RETENTION_MS,
+                healing: config.CDC_HEALING === 'on',
               },
               new CdcObserver(pool, connect, config.CONNECTOR_NAME, config.SLOT_NAME),
               new CdcHealer(pool, connect, config.CONNECTOR_NAME, config.SLOT_NAME),

@@ -18,6 +18,7 @@ describe('loadWatchdogConfig', () => {
       CDC_CHECK_INTERVAL_MS: 5000,
       CDC_STALL_THRESHOLD_MS: 30_000,
       CDC_WAL_WARNING_BYTES: 1024 ** 3,
+      CDC_HEALING: 'on',
     });
   });
 

@@ -37,6 +37,8 @@ export const configSchema = z
       .int()
       .min(1)
       .default(1024 ** 3),
+    /** off: observe, report and log what it would do, but change nothing (Connect, walsenders). */
+    CDC_HEALING: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
     OUTBOX_RETENTION_MS: ms(3_600_000),
     HOUSEKEEPING_INTERVAL_MS: ms(60_000),
   })

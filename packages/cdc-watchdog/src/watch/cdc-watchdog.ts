@@ -21,6 +21,8 @@ export interface WatchSettings {
   stallThresholdMs: number;
   walWarningBytes: number;
   outboxRetentionMs: number;
+  /** false: decide and log heals, carry none out. */
+  healing: boolean;
 }
 
 export interface WatchState {
@@ -149,7 +151,13 @@ export class CdcWatchdog {
     );
     this.heals = memory;
     this.current = { observation, assessment, stalledSince, heals: memory };
-    if (decision.action) {
+    if (decision.action && !this.settings.healing) {
+      const { action, reason } = decision;
+      this.logger.warn(
+        { action, because: reason, stall: assessment.reasons },
+        `would heal CDC (CDC_HEALING=off): ${action.kind}`,
+      );
+    } else if (decision.action) {
       const { action, reason } = decision;
       this.logger.warn({ action, because: reason, stall: assessment.reasons }, `healing CDC: ${action.kind}`);
       this.metrics.healed(action.kind);

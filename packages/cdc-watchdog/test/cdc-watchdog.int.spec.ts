@@ -18,6 +18,30 @@ import { holdSlot } from './slot-holder';
 // Above Debezium's slot.retry.delay.ms (10 s), as the default 30 s is: a heal must have time to show.
 const THRESHOLD_MS = 12_000;
 
+/** The built watchdog (dist/main.js) as its own process, checking every 500 ms. */
+async function startWatchdog(env: Record<string, string>): Promise<ServiceProcess> {
+  return startProcess(join(repoRoot(), 'packages/cdc-watchdog/dist/main.js'), {
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    CDC_CHECK_INTERVAL_MS: '500',
+    ...env,
+  });
+}
+
+async function readiness(service: ServiceProcess) {
+  const response = await fetch(`${service.url}/health/ready`);
+  return {
+    code: response.status,
+    body: (await response.json()) as { status: string; reasons: string[]; checkedAt?: string },
+  };
+}
+
+async function metric(service: ServiceProcess, name: string, label = ''): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return Number(line?.split(' ').at(-1) ?? 'NaN');
+}
+
 /**
  * The watchdog process (dist/main.js) against the shared stack, watching a connector,
  * slot, publication and outbox of the test's own (OutboxFixture): never the platform's.
@@ -40,18 +64,8 @@ describe('cdc-watchdog heals its connector', () => {
       payload: Buffer.from(randomUUID()),
     }));
 
-  const ready = async () => {
-    const response = await fetch(`${watchdog.url}/health/ready`);
-    return { code: response.status, body: (await response.json()) as { status: string; reasons: string[] } };
-  };
-
-  const heals = async (action: string) => {
-    const text = await (await fetch(`${watchdog.url}/metrics`)).text();
-    const line = text
-      .split('\n')
-      .find((l) => l.startsWith('cdc_heals_total{') && l.includes(`action="${action}"`));
-    return Number(line?.split(' ').at(-1) ?? 'NaN');
-  };
+  const ready = () => readiness(watchdog);
+  const heals = (action: string) => metric(watchdog, 'cdc_heals_total', `action="${action}"`);
 
   const slot = async () =>
     (
@@ -88,17 +102,13 @@ describe('cdc-watchdog heals its connector', () => {
     `);
     reader = new TopicReader(fixture.kafka, fixture.topic);
     await reader.start();
-    const port = await freePort();
-    watchdog = startProcess(join(repoRoot(), 'packages/cdc-watchdog/dist/main.js'), {
-      PORT: String(port),
-      HOST: '127.0.0.1',
+    watchdog = await startWatchdog({
       KAFKA_CONNECT_URL: stack.connectUrl,
       POSTGRES_ADMIN_URL: stack.postgresAdminUrl,
       CONNECT_DATABASE_HOST: stack.connectDatabase.host,
       CONNECT_DATABASE_PORT: String(stack.connectDatabase.port),
       CONNECTOR_NAME: fixture.connectorName,
       SLOT_NAME: fixture.name,
-      CDC_CHECK_INTERVAL_MS: '500',
       CDC_STALL_THRESHOLD_MS: String(THRESHOLD_MS),
       OUTBOX_RETENTION_MS: String(THRESHOLD_MS + 1000),
       HOUSEKEEPING_INTERVAL_MS: '1000',
@@ -180,5 +190,59 @@ describe('cdc-watchdog heals its connector', () => {
       waiting.every((r) => reader.events.some((e) => e.headers.id === r.id)) ? true : undefined,
     );
     await expectDeliveredOnce(waiting.map((r) => r.id));
+  });
+
+  it('fails readiness as degraded when the slot retains more WAL than the warning', async () => {
+    const strict = await startWatchdog({
+      KAFKA_CONNECT_URL: stack.connectUrl,
+      POSTGRES_ADMIN_URL: stack.postgresAdminUrl,
+      CONNECTOR_NAME: fixture.connectorName,
+      SLOT_NAME: fixture.name,
+      CDC_WAL_WARNING_BYTES: '1',
+      CDC_HEALING: 'off',
+    });
+    try {
+      await waitForHttp(strict, '/health/live');
+      const body = await eventually('readiness to report the WAL warning', async () => {
+        const r = await readiness(strict);
+        return r.code === 503 && r.body.status === 'degraded' ? r.body : undefined;
+      });
+      expect(body.reasons.join('; ')).toMatch(/retains \d+ bytes of WAL, over the warning at 1\b/);
+      expect(await metric(strict, 'cdc_slot_wal_warning')).toBe(1);
+      expect(await metric(strict, 'cdc_slot_retained_wal_bytes')).toBeGreaterThan(0);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
+describe('cdc-watchdog without its dependencies', () => {
+  it('stays up and says it cannot tell while Postgres and Connect do not answer', async () => {
+    const closed = await freePort();
+    const blind = await startWatchdog({
+      KAFKA_CONNECT_URL: `http://127.0.0.1:${closed}`,
+      POSTGRES_ADMIN_URL: `postgres://postgres:postgres@127.0.0.1:${closed}/platform`,
+    });
+    try {
+      await waitForHttp(blind, '/health/live');
+      const body = await eventually('readiness to say what does not answer', async () => {
+        const r = await readiness(blind);
+        return r.code === 503 && r.body.reasons.some((reason) => reason.includes('Postgres'))
+          ? r.body
+          : undefined;
+      });
+      expect(body.status).toBe('unknown');
+      expect(body.reasons.join('; ')).toMatch(/Kafka Connect does not answer.*Postgres does not answer/);
+      // Checks go on failing (each one stamped anew), and the process goes on serving.
+      const first = (await readiness(blind)).body.checkedAt;
+      await eventually('a later failed check', async () => {
+        const { code, body: later } = await readiness(blind);
+        return code === 503 && later.status === 'unknown' && later.checkedAt !== first ? true : undefined;
+      });
+      expect((await fetch(`${blind.url}/health/live`)).status).toBe(200);
+      expect(blind.child.exitCode).toBeNull();
+    } finally {
+      await blind.stop();
+    }
   });
 });

@@ -137,7 +137,8 @@ export class CdcWatchdog {
         at,
         stalled,
         healable: assessment.healable,
-        connectorMissing: assessment.stalls.includes('connector-missing'),
+        // Missing now, not only missing for the threshold: a restart of no connector is no heal.
+        connectorMissing: connect.reachable && connect.value === undefined,
         canRecreate: this.connectorConfig !== undefined,
         restarting:
           connect.reachable &&

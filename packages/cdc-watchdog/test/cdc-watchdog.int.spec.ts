@@ -125,9 +125,13 @@ describe('cdc-watchdog heals its connector', () => {
   afterAll(async () => {
     await watchdog?.stop();
     await reader?.stop();
-    await fixture.tearDown();
-    await admin.query(`drop role if exists ${fixture.schema}`).catch(() => undefined);
-    await admin.end();
+    try {
+      await fixture.tearDown();
+    } finally {
+      // The role's grant on prune_outbox goes with DROP OWNED; its schema is gone already.
+      await admin.query(`drop owned by ${fixture.schema}; drop role ${fixture.schema}`);
+      await admin.end();
+    }
   });
 
   it('ends a zombie walsender holding the slot, and the waiting rows reach Kafka once', async () => {

@@ -94,6 +94,19 @@ describe('assessCdc', () => {
     expect(at55.reasons.join(' ')).toMatch(/4 outbox rows uncaptured, the oldest for 33 s/);
   });
 
+  it('calls rows waiting while the slot moves on a backlog being caught up: degraded, not stalled', () => {
+    const catchingUp = healthy(0, 60_000).map((c) => ({
+      ...c,
+      outbox: { waiting: 900, oldestWaitingAt: 0 },
+    }));
+    const results = watch(catchingUp);
+    const last = results.at(-1)!;
+    expect(last).toMatchObject({ status: 'degraded', ready: true, stalls: [] });
+    expect(last.reasons).toEqual([
+      '900 outbox rows uncaptured, the oldest for 60 s, while the slot moves on (catching up)',
+    ]);
+  });
+
   it('does not call an idle slot stalled: no WAL after confirmed_flush_lsn', () => {
     const idle = Array.from({ length: 20 }, (_, i) => ({ at: i * 5000, insertLsn: 100n, confirmed: 100n }));
     expect(watch(idle).every((r) => r.status === 'ok')).toBe(true);

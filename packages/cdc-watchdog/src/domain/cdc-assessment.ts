@@ -6,11 +6,13 @@ import type { CdcObservation } from './cdc-observation';
  * least the stall threshold:
  *   - the connector is missing, FAILED, or a task is not RUNNING (FAILED, UNASSIGNED, none);
  *   - the slot is missing or inactive (no walsender streams it);
- *   - outbox rows wait uncaptured (older than the capture horizon, see capture-progress.ts);
  *   - or confirmed_flush_lsn has not moved while the WAL went on: Debezium's heartbeat
  *     confirms every few seconds, so a slot that stops moving is stuck, whatever Connect
- *     says. This is the zombie: the task RUNNING, the slot held by a walsender that no
- *     task reads, nothing confirmed.
+ *     says, with or without outbox rows waiting (older than the capture horizon, see
+ *     capture-progress.ts). This is the zombie: the task RUNNING, the slot held by a
+ *     walsender that no task reads, nothing confirmed.
+ * Rows waiting longer than the threshold while confirmed_flush_lsn moves are a backlog
+ * being caught up: degraded (lagging), never restarted.
  * A PAUSED or STOPPED connector, or a slot that lost its WAL, is stalled too, but no restart
  * mends it: the heal decision leaves those alone. Retained WAL over the warning fails
  * readiness as "degraded" without being a stall.
@@ -135,18 +137,24 @@ export function assessCdc(
       stalls.push('slot-lost');
       reasons.push('the slot lost WAL it needed (wal_status lost): it must be re-created, not healed');
     }
-    const waitingAt = db.outbox?.oldestWaitingAt;
-    if (db.outbox && waitingAt !== undefined && at - waitingAt >= threshold) {
-      stalls.push('rows-waiting');
-      reasons.push(`${db.outbox.waiting} outbox rows uncaptured, the oldest for ${seconds(at - waitingAt)}`);
-    }
     const confirmed = progress.confirmedFlushLsn;
     const still = progress.lastAdvanceAt === undefined ? 0 : at - progress.lastAdvanceAt;
-    if (slot && confirmed !== undefined && db.insertLsn > confirmed && still >= threshold) {
+    const frozen =
+      slot !== undefined && confirmed !== undefined && db.insertLsn > confirmed && still >= threshold;
+    if (frozen) {
       stalls.push('no-progress');
       reasons.push(
         `confirmed_flush_lsn has not moved for ${seconds(still)} while ${db.insertLsn - confirmed} bytes of WAL followed`,
       );
+    }
+    const waitingAt = db.outbox?.oldestWaitingAt;
+    if (db.outbox && waitingAt !== undefined && at - waitingAt >= threshold) {
+      const words = `${db.outbox.waiting} outbox rows uncaptured, the oldest for ${seconds(at - waitingAt)}`;
+      // Rows waiting while the slot moves on is Debezium catching up on a backlog: a
+      // restart would only set it back. Lagging, not stalled.
+      if (frozen) stalls.push('rows-waiting');
+      else pending = true;
+      reasons.push(frozen ? words : `${words}, while the slot moves on (catching up)`);
     }
     warning = walWarningBytes(settings.walWarningBytes, db.maxSlotWalKeepBytes);
     const retained = slot?.retainedWalBytes ?? null;

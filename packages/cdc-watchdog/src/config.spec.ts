@@ -16,7 +16,7 @@ describe('loadWatchdogConfig', () => {
       CONNECT_DATABASE_HOST: '127.0.0.1',
       CONNECT_DATABASE_PORT: 5432,
       CDC_CHECK_INTERVAL_MS: 5000,
-      CDC_STALL_THRESHOLD_MS: 30_000,
+      CDC_STALL_THRESHOLD_MS: 20_000,
       CDC_WAL_WARNING_BYTES: 1024 ** 3,
       CDC_HEALING: 'on',
     });
@@ -32,7 +32,7 @@ describe('loadWatchdogConfig', () => {
     expect(() =>
       loadWatchdogConfig({ ...env, CDC_CHECK_INTERVAL_MS: '20000', OUTBOX_RETENTION_MS: '1000' }),
     ).toThrow(
-      /CDC_STALL_THRESHOLD_MS: .*30000 must be at least twice CDC_CHECK_INTERVAL_MS \(20000\)[\s\S]*OUTBOX_RETENTION_MS: 1000 must be longer/,
+      /CDC_STALL_THRESHOLD_MS: .*20000 must be at least twice CDC_CHECK_INTERVAL_MS \(20000\)[\s\S]*OUTBOX_RETENTION_MS: 1000 must be longer/,
     );
   });
 });

@@ -30,7 +30,7 @@ export const configSchema = z
       .regex(/^[a-z0-9_]{1,63}$/, 'expected a replication slot name (a-z, 0-9, _)')
       .default(PLATFORM_SLOT),
     CDC_CHECK_INTERVAL_MS: ms(5000),
-    CDC_STALL_THRESHOLD_MS: ms(30_000),
+    CDC_STALL_THRESHOLD_MS: ms(20_000),
     /** Retained WAL that raises the warning (capped at half of max_slot_wal_keep_size when that is set). */
     CDC_WAL_WARNING_BYTES: z.coerce
       .number()

@@ -3,9 +3,12 @@
  * most (a heal needs time to show, and restarting Connect every few seconds would keep
  * the task from ever getting the slot):
  *   - the connector is missing: re-create it from its known configuration;
- *   - the slot is held by a pid that is no walsender, or is still held after a restart
- *     did not help: that walsender belongs to a task that is gone (the zombie of a task
- *     that "failed to properly shut down"), so end it (pg_terminate_backend) and restart;
+ *   - the slot is held while nothing moves (by a pid that is no walsender, or by a
+ *     walsender): that walsender belongs to a task that is gone (the zombie of a task that
+ *     "failed to properly shut down"), so end it (pg_terminate_backend) and restart. It is
+ *     the first rung, not the second: a restart alone never frees a zombie's slot, and
+ *     waiting one more threshold for it to fail would keep CDC stalled past 60 s. Should
+ *     the holder have been a live task, ending it costs that task one reconnect;
  *   - otherwise restart the connector and all of its tasks.
  * A restart already under way (a task RESTARTING) is not piled on: Debezium's task may sit
  * in its start-up, retrying the slot every slot.retry.delay.ms, and a second restart only
@@ -81,10 +84,10 @@ export function decideHeal(
       `the slot is held by pid ${pid}, which is not a walsender`,
     );
   }
-  if (pid !== null && memory.healsThisStall > 0) {
+  if (pid !== null) {
     return healed(
       { kind: 'terminate-walsender', pid, thenRestart },
-      `the slot is still held by pid ${pid} after ${memory.healsThisStall} heal(s) without progress: a stale walsender`,
+      `the slot is held by walsender ${pid} while nothing moves: a stale walsender`,
     );
   }
   if (!thenRestart) return wait('a restart is under way');

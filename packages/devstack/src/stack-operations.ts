@@ -42,6 +42,8 @@ export class StackOperations {
         await all.find((c) => c.name === name)!.wipe();
       }
     }
+    // The whole stack wiped: the processes' own data (the simulator's ledger) goes with it.
+    if (wipe && names.length === 0) for (const service of serviceComponents(ctx)) await service.wipe();
     ctx.log(`down: ${order.join(' ')}${wipe ? ' (data wiped)' : ''}`);
   }
 

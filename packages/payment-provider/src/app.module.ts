@@ -5,7 +5,8 @@ import { pino } from 'pino';
 import { ChargesController } from './charges/charges.controller';
 import { ResponseDelays } from './charges/response-delays';
 import type { Config } from './config';
-import { ChargeLedger } from './domain/charge-ledger';
+import { ChargeLedger, type LedgerEntry } from './domain/charge-ledger';
+import { LedgerJournal } from './journal/ledger-journal';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { PROVIDER_CONFIG } from './tokens';
@@ -33,13 +34,18 @@ export class AppModule {
         { provide: PROVIDER_CONFIG, useValue: config },
         {
           provide: ChargeLedger,
-          useFactory: () =>
-            new ChargeLedger({
+          useFactory: () => {
+            const journal = config.LEDGER_FILE ? new LedgerJournal(config.LEDGER_FILE) : undefined;
+            const ledger = new ChargeLedger({
               slowDelayMs: config.SLOW_DELAY_MS,
               ...(config.IDEMPOTENCY_KEY_TTL_MS === undefined
                 ? {}
                 : { keyTtlMs: config.IDEMPOTENCY_KEY_TTL_MS }),
-            }),
+              ...(journal ? { record: (entry: LedgerEntry) => journal.append(entry) } : {}),
+            });
+            if (journal) ledger.restore(journal.read());
+            return ledger;
+          },
         },
         ResponseDelays,
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -21,6 +21,11 @@ export const configSchema = z.object({
    * to prove a client stays correct when the provider forgets its keys.
    */
   IDEMPOTENCY_KEY_TTL_MS: z.coerce.number().int().min(1).optional(),
+  /**
+   * A file that keeps the ledger (charges, attempts, keys) across restarts, one JSON line
+   * per change; unset: memory only, and a restart forgets everything.
+   */
+  LEDGER_FILE: z.string().min(1).optional(),
   /** DELETE /charges wipes the ledger: for tests and local runs only. */
   ALLOW_RESET: z
     .enum(['true', 'false'], { error: 'expected true or false' })

@@ -31,6 +31,9 @@ describe('the topology', () => {
       SLOW_DELAY_MS: '3000',
       ALLOW_RESET: 'true',
     });
+    expect(processEnv('payment-provider', env, '/stack/data/payment-provider').LEDGER_FILE).toBe(
+      '/stack/data/payment-provider/ledger.jsonl',
+    );
   });
 
   it('starts every process after its dependencies', () => {

@@ -73,7 +73,12 @@ export function processPort(name: ProcessName, env: NodeJS.ProcessEnv = process.
  * sees what it is given, as in a container). `env` supplies the port overrides and
  * LOG_LEVEL / SLOW_DELAY_MS.
  */
-export function processEnv(name: ProcessName, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function processEnv(
+  name: ProcessName,
+  env: NodeJS.ProcessEnv = process.env,
+  /** The process's own directory for what must outlive its restarts (the simulator's ledger). */
+  dataDir?: string,
+): Record<string, string> {
   const ports = stackPorts(env);
   const urls = stackUrls(ports);
   const base = {
@@ -84,7 +89,12 @@ export function processEnv(name: ProcessName, env: NodeJS.ProcessEnv = process.e
   };
   if (name === 'payment-provider') {
     // Resets are allowed: the native stack is for development and tests.
-    return { ...base, SLOW_DELAY_MS: env.SLOW_DELAY_MS ?? '3000', ALLOW_RESET: 'true' };
+    return {
+      ...base,
+      SLOW_DELAY_MS: env.SLOW_DELAY_MS ?? '3000',
+      ALLOW_RESET: 'true',
+      ...(dataDir ? { LEDGER_FILE: `${dataDir}/ledger.jsonl` } : {}),
+    };
   }
   if (name === 'cdc-watchdog') {
     return {

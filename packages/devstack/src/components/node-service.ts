@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ProcessName, processEnv, processPort, processes } from '@order-platform/topology';
 import { type Component, type StackContext, component } from '../component';
@@ -40,7 +40,7 @@ export function nodeService(
         env: {
           PATH: ctx.env.PATH ?? '/usr/bin:/bin',
           HOME: ctx.env.HOME ?? '/',
-          ...processEnv(name, ctx.env),
+          ...processEnv(name, ctx.env, join(ctx.stackDir, 'data', name)),
           ...overrides,
         },
       });
@@ -51,6 +51,11 @@ export function nodeService(
     },
 
     info: () => Promise.resolve(`services: ${name} ready on http://127.0.0.1:${port}`),
+
+    wipe() {
+      rmSync(join(ctx.stackDir, 'data', name), { recursive: true, force: true });
+      return Promise.resolve();
+    },
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChargeDecision, ChargeLedger, type Outcome } from './charge-ledger';
+import { type ChargeDecision, ChargeLedger, type LedgerEntry, type Outcome } from './charge-ledger';
 import type { ChargeRequest } from './charge-request';
 
 const SLOW = 3000;
@@ -205,5 +205,48 @@ describe('ChargeLedger', () => {
     answered(l.charge('order-1', request()));
     now = 10 * 365 * 24 * 3600 * 1000;
     expect(answered(l.charge('order-1', request())).replayed).toBe(true);
+  });
+
+  it('records every change, and a ledger restored from the record is the same ledger', () => {
+    const entries: LedgerEntry[] = [];
+    let ids = 0;
+    const original = new ChargeLedger({
+      slowDelayMs: SLOW,
+      now: () => new Date('2026-01-02T03:04:05.000Z'),
+      newChargeId: () => `ch_${++ids}`,
+      record: (entry) => entries.push(entry),
+    });
+    original.charge('k-ok', request({ orderId: 'o-ok' }));
+    original.charge('k-flaky', request({ orderId: 'o-flaky', token: 'tok_flaky' }));
+    original.charge('k-declined', request({ orderId: 'o-declined', token: 'tok_declined' }));
+    expect(entries.map((e) => e.kind)).toEqual([
+      'charge',
+      'key',
+      'attempt',
+      'key',
+      'attempt',
+      'key',
+      'attempt',
+    ]);
+
+    const restored = ledger();
+    restored.restore(entries.map((e) => JSON.parse(JSON.stringify(e)) as LedgerEntry));
+    expect(restored.list()).toEqual(original.list());
+    expect(restored.stats()).toEqual(original.stats());
+    // The key's outcome is remembered, and tok_flaky counts on from its first attempt.
+    expect(answered(restored.charge('k-ok', request({ orderId: 'o-ok' }))).replayed).toBe(true);
+    const flaky = request({ orderId: 'o-flaky', token: 'tok_flaky' });
+    expect(answered(restored.charge('k-flaky', flaky)).outcome.status).toBe('unavailable');
+    expect(answered(restored.charge('k-flaky', flaky)).outcome.status).toBe('approved');
+  });
+
+  it('restores a reset as a reset', () => {
+    const entries: LedgerEntry[] = [];
+    const l = new ChargeLedger({ slowDelayMs: SLOW, record: (entry) => entries.push(entry) });
+    l.charge('k', request());
+    l.reset();
+    const restored = ledger();
+    restored.restore(entries);
+    expect(restored.stats().charges).toBe(0);
   });
 });

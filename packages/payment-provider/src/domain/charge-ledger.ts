@@ -52,7 +52,7 @@ export interface LedgerStats {
   duplicateChargeOrderIds: string[];
 }
 
-interface KeyRecord {
+export interface KeyRecord {
   fingerprint: string;
   /** Set once approved or declined; a transient failure leaves the key open for a retry. */
   final?: Outcome;
@@ -69,8 +69,21 @@ export interface KeyLookup {
   remembered: boolean;
 }
 
+/**
+ * One change to the ledger's memory, as a journal keeps it: replayed in order through
+ * `restore`, the entries rebuild the same memory (so a restarted provider still knows its
+ * charges and keys, as a real one would).
+ */
+export type LedgerEntry =
+  | { kind: 'key'; idempotencyKey: string; record: KeyRecord }
+  | { kind: 'attempt'; attempt: Attempt }
+  | { kind: 'charge'; charge: Charge }
+  | { kind: 'reset' };
+
 export interface LedgerOptions {
   slowDelayMs: number;
+  /** Told of every change before the request that made it is answered (a journal). */
+  record?: (entry: LedgerEntry) => void;
   /**
    * How long an idempotency key is remembered after its first use; after that a POST with
    * it is treated as new (a real provider's keys expire too). Unset: for ever.
@@ -117,7 +130,10 @@ export class ChargeLedger {
     this.attemptsPerOrder.set(request.orderId, attempt);
     const at = this.now().toISOString();
     const record = (result: Attempt['result']) =>
-      this.attempts.push({ attempt, orderId: request.orderId, idempotencyKey, result, at });
+      this.apply({
+        kind: 'attempt',
+        attempt: { attempt, orderId: request.orderId, idempotencyKey, result, at },
+      });
 
     if (known?.final) {
       record('replayed');
@@ -137,7 +153,7 @@ export class ChargeLedger {
           idempotencyKey,
           createdAt: at,
         };
-        this.charges.push(charge);
+        this.apply({ kind: 'charge', charge });
         outcome = {
           status: 'approved',
           chargeId: charge.id,
@@ -163,10 +179,14 @@ export class ChargeLedger {
         break;
     }
     const expiresAt = known?.expiresAt ?? this.expiryFromNow();
-    this.keys.set(idempotencyKey, {
-      fingerprint,
-      ...(outcome.status === 'unavailable' ? {} : { final: outcome }),
-      ...(expiresAt === undefined ? {} : { expiresAt }),
+    this.apply({
+      kind: 'key',
+      idempotencyKey,
+      record: {
+        fingerprint,
+        ...(outcome.status === 'unavailable' ? {} : { final: outcome }),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      },
     });
     record(outcome.status);
     return { kind: 'answered', outcome, replayed: false, delayMs, attempt };
@@ -229,9 +249,37 @@ export class ChargeLedger {
   }
 
   reset(): void {
-    this.keys = new Map();
-    this.attemptsPerOrder = new Map();
-    this.attempts = [];
-    this.charges = [];
+    this.apply({ kind: 'reset' });
+  }
+
+  /** Rebuilds the memory from a journal's entries, without recording them again. */
+  restore(entries: Iterable<LedgerEntry>): void {
+    for (const entry of entries) this.change(entry);
+  }
+
+  private apply(entry: LedgerEntry): void {
+    this.options.record?.(entry);
+    this.change(entry);
+  }
+
+  private change(entry: LedgerEntry): void {
+    switch (entry.kind) {
+      case 'key':
+        this.keys.set(entry.idempotencyKey, entry.record);
+        break;
+      case 'attempt':
+        this.attempts.push(entry.attempt);
+        this.attemptsPerOrder.set(entry.attempt.orderId, entry.attempt.attempt);
+        break;
+      case 'charge':
+        this.charges.push(entry.charge);
+        break;
+      case 'reset':
+        this.keys = new Map();
+        this.attemptsPerOrder = new Map();
+        this.attempts = [];
+        this.charges = [];
+        break;
+    }
   }
 }

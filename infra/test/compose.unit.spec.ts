@@ -72,7 +72,15 @@ const APP_SERVICES = [
 // The payment provider simulator (packages/payment-provider): HTTP and logging settings
 // only, no database or Kafka.
 const PROVIDER = { name: 'payment-provider', port: 3099 } as const;
-const PROVIDER_SETTINGS = ['PORT', 'HOST', 'SERVICE_NAME', 'LOG_LEVEL', 'SLOW_DELAY_MS', 'ALLOW_RESET'];
+const PROVIDER_SETTINGS = [
+  'PORT',
+  'HOST',
+  'SERVICE_NAME',
+  'LOG_LEVEL',
+  'SLOW_DELAY_MS',
+  'LEDGER_FILE',
+  'ALLOW_RESET',
+];
 
 const INIT_SETTINGS = [
   'KAFKA_BROKERS',
@@ -272,6 +280,10 @@ describe('start-up is gated by health checks, never by sleeps', () => {
 
   it.each(longRunning)('%s has a health check', (name) => {
     expect(healthcheckTest(service(name)).length).toBeGreaterThan(0);
+  });
+
+  it.each(longRunning)('%s comes back by itself after a crash (restart policy)', (name) => {
+    expect(service(name).restart).toBe('unless-stopped');
   });
 
   it.each(Object.keys(services))('%s waits on a condition for each dependency it names', (name) => {

@@ -69,7 +69,10 @@ describe('ConsumerRunner during a dependency outage', () => {
       const s = r.status;
       if (seen.at(-1)?.status !== s.status) seen.push(s);
     }, 20);
-    cleanups.push(async () => clearInterval(timer));
+    cleanups.push(() => {
+      clearInterval(timer);
+      return Promise.resolve();
+    });
     return seen;
   }
 
@@ -163,7 +166,8 @@ describe('ConsumerRunner during a dependency outage', () => {
     const r = runner(group, topic, fixture.pool, registry);
     await r.start();
     await waitingFor(r, 'schema registry');
-    expect(r.status).toMatchObject({ reason: expect.stringMatching(/ECONNREFUSED/) });
+    const held = r.status;
+    expect(held.status === 'waiting' ? held.reason : held.status).toMatch(/ECONNREFUSED/);
     await registryProxy.restore();
 
     await expectAppliedOnce(topic, events);
@@ -197,6 +201,7 @@ describe('ConsumerRunner during a dependency outage', () => {
       },
     });
     const [record] = await history;
-    expect(record).toMatchObject({ tries: 1, attempt: 0, error: expect.stringMatching(/PermanentError/) });
+    expect(record).toMatchObject({ tries: 1, attempt: 0 });
+    expect(record?.error).toMatch(/PermanentError/);
   });
 });

@@ -18,8 +18,7 @@ const SOCKET_CODES = new Set([
 ]);
 
 /** What pg and pg-pool say when a connection breaks, times out, or cannot be made. */
-const PG_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|terminating connection/i;
+const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
 
 function field(error: object, name: string): unknown {
   return (error as Record<string, unknown>)[name];

@@ -12,3 +12,5 @@ export {
   type MessagingState,
 } from './messaging/messaging.lifecycle';
 export { withTransaction } from './db/transaction';
+export { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
+export { readiness, type Readiness, type ReadinessInput } from './health/readiness';

@@ -90,7 +90,13 @@ export class MessageProcessor {
       if (route.kind === 'hold') {
         holds += 1;
         outages.hold(key, route.dependency, route.reason);
-        await this.pause(holdDelay(holds), live, heartbeat);
+        try {
+          await this.pause(holdDelay(holds), live, heartbeat);
+        } catch (error) {
+          // The partition went to another member (or the runner stops): not ours to wait for.
+          outages.release(key);
+          throw error;
+        }
         continue;
       }
       outages.release(key);

@@ -94,7 +94,7 @@ export class MessageProcessor {
           await this.pause(holdDelay(holds), live, heartbeat);
         } catch (error) {
           // The partition went to another member (or the runner stops): not ours to wait for.
-          outages.release(key);
+          outages.release(key, false);
           throw error;
         }
         continue;

@@ -36,10 +36,12 @@ export class OutageBoard {
     );
   }
 
-  release(key: string): void {
+  /** Ends a wait: `resumed` when the dependency answered, false when the partition was given up. */
+  release(key: string, resumed = true): void {
     const current = this.waits.get(key);
     if (!current) return;
     this.waits.delete(key);
+    if (!resumed) return;
     this.logger?.info(
       {
         groupId: this.groupId,

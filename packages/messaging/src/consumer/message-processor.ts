@@ -43,19 +43,21 @@ export class MessageProcessor {
   /** Several messages in one Postgres transaction; false if anything failed (nothing kept). */
   async tryChunk(source: Source, topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
     const { options } = this.deps;
+    let decoded: Decoded[];
+    let outcomes: Outcome[];
     try {
-      const decoded = await Promise.all(chunk.map((m) => this.decode(topic, partition, m)));
-      const outcomes = await inInboxTransaction(options.pool, async (client) => {
+      decoded = await Promise.all(chunk.map((m) => this.decode(topic, partition, m)));
+      outcomes = await inInboxTransaction(options.pool, async (client) => {
         const out: Outcome[] = [];
         for (const d of decoded) out.push(await this.apply(client, source, d, () => undefined));
         return out;
       });
-      this.count(outcomes);
-      await options.hooks?.afterDatabaseCommit?.(decoded.map((d) => d.consumed));
-      return true;
     } catch {
       return false;
     }
+    this.count(outcomes);
+    await options.hooks?.afterDatabaseCommit?.(decoded.map((d) => d.consumed));
+    return true;
   }
 
   /**

@@ -53,7 +53,7 @@ export class InboxHousekeeping implements OnApplicationBootstrap, BeforeApplicat
       ROUND_TIMEOUT_MS,
       'inbox pruning',
     );
-    if (deleted > 0) this.logger.log({ deleted }, 'inbox rows pruned');
+    if (deleted > 0) this.logger.log({ deleted, msg: 'inbox rows pruned' });
     return deleted;
   }
 

@@ -1,5 +1,5 @@
 // One vitest setup for every package: unit specs sit beside the code (`src/**/*.spec.ts`),
-// integration specs under `test/**/*.int.spec.ts`, end-to-end specs under `test/**/*.e2e.spec.ts`.
+// integration specs under `test/**/*.int.spec.ts`, end-to-end specs under `test/**/*.e2e.spec.ts`, the fault suite under `test/**/*.faults.spec.ts`.
 // Each run writes a JSON report to <repo>/.reports so scripts/run-tests.mjs can total them.
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ const layers = {
   unit: { include: ['src/**/*.spec.ts', 'test/**/*.unit.spec.ts'], timeout: 10_000 },
   integration: { include: ['test/**/*.int.spec.ts'], timeout: 180_000 },
   e2e: { include: ['test/**/*.e2e.spec.ts'], timeout: 300_000 },
+  // One test per fault: a five-minute outage, the flow around it and the settling after.
+  faults: { include: ['test/**/*.faults.spec.ts'], timeout: 900_000 },
 };
 
 /** @param {{ layer: keyof typeof layers, packageDir: string }} options */

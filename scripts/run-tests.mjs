@@ -19,6 +19,7 @@ const steps = [
   ['unit tests', 'pnpm', ['turbo', 'run', 'test', '--continue']],
   ['integration tests', 'pnpm', ['turbo', 'run', 'test:int', '--concurrency=1', '--continue']],
   ['end-to-end tests', 'pnpm', ['turbo', 'run', 'test:e2e', '--concurrency=1', '--continue']],
+  ['fault-injection tests', 'pnpm', ['turbo', 'run', 'test:faults', '--concurrency=1', '--continue']],
 ];
 
 const failedSteps = [];

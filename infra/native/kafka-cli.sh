@@ -22,7 +22,7 @@ KAFKA_PORT=${KAFKA_PORT:-9092}
   exit 2
 }
 [[ -f $KAFKA_LIB/.complete ]] || {
-  echo "kafka-cli: no Kafka jars in $KAFKA_LIB; run infra/native/stack.sh up kafka first" >&2
+  echo "kafka-cli: no Kafka jars in $KAFKA_LIB; run ./dev stack up kafka first" >&2
   exit 1
 }
 

@@ -1,6 +1,6 @@
 -- Roles, schemas and outbox tables of the order platform.
 --
--- Run by a superuser in the platform database: by infra/native/stack.sh on every `up`
+-- Run by a superuser in the platform database: by devstack (packages/devstack) on every `up`
 -- and by the Postgres container's entrypoint under docker compose. Idempotent: every
 -- statement checks before it creates, so it can run again and again.
 --

@@ -28,6 +28,7 @@ export type ViewPosition = Record<string, Record<string, number>>;
 /** An order as the views service's order-timeline view shows it. */
 export interface OrderTimeline {
   orderId: string;
+  preparing: false;
   customerId: string;
   customerEmail: string;
   status: string;
@@ -53,6 +54,18 @@ export interface OrderTimeline {
   }[];
   emails: { emailId: string; kind: string; recipient: string; subject: string; sentAt: string }[];
   events: { eventId: string; eventType: string; topic: string; occurredAt: string; sequence: number }[];
+  position: ViewPosition;
+}
+
+/**
+ * The order page while the view does not have the order yet: 200, never an error, because
+ * the emails link to it without waiting for the read side.
+ */
+export interface OrderPagePreparing {
+  orderId: string;
+  preparing: true;
+  status: 'PREPARING';
+  message: string;
   position: ViewPosition;
 }
 
@@ -189,14 +202,15 @@ export class PlatformClient {
     }
   }
 
+  /** The order's page on the read side as it answers: the timeline, or "being prepared". */
+  async orderPage(orderId: string): Promise<OrderTimeline | OrderPagePreparing> {
+    return call<OrderTimeline | OrderPagePreparing>(`${this.endpoints.views}/orders/${orderId}/timeline`);
+  }
+
   /** The order's timeline on the read side; undefined while the view does not have the order yet. */
   async timeline(orderId: string): Promise<OrderTimeline | undefined> {
-    try {
-      return await call<OrderTimeline>(`${this.endpoints.views}/orders/${orderId}/timeline`);
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 404) return undefined;
-      throw error;
-    }
+    const page = await this.orderPage(orderId);
+    return page.preparing ? undefined : page;
   }
 
   /** One page of the customer's orders on the read side, newest first. */

@@ -5,6 +5,7 @@ export {
   type Endpoints,
   type OrderView,
   type OrderTimeline,
+  type OrderPagePreparing,
   type CustomerOrders,
   type DailySales,
   type ViewPosition,

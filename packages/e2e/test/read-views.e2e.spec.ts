@@ -214,9 +214,15 @@ describe('the read views, end to end', () => {
     expect(((await page.json()) as OrderTimeline).orderId).toBe(delivered);
   });
 
-  it('answers 404 for an order it does not have and 400 for a malformed id or dates', async () => {
+  it('answers "being prepared" for an order it does not have and 400 for a malformed id or dates', async () => {
     const views = client().endpoints.views;
-    expect(await client().timeline(randomUUID())).toBeUndefined();
+    const unknown = randomUUID();
+    expect(await client().orderPage(unknown)).toMatchObject({
+      orderId: unknown,
+      preparing: true,
+      status: 'PREPARING',
+    });
+    expect(await client().timeline(unknown)).toBeUndefined();
     const status = async (path: string) =>
       (await fetch(`${views}${path}`, { signal: AbortSignal.timeout(15_000) })).status;
     expect(await status('/orders/not-a-uuid/timeline')).toBe(400);

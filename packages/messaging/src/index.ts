@@ -44,6 +44,7 @@ export { DependencyUnavailableError, PermanentError } from './consumer/errors';
 export { routeFailure, type FailureRoute, type FailureStage } from './consumer/failure-routing';
 export { createClient, createPool, POSTGRES_DEFAULTS, type PostgresSettings } from './postgres/pool';
 export { withTimeout } from './timeout';
+export { backoffDelay, type BackoffSettings } from './consumer/backoff';
 export {
   deadLetterTopicName,
   retryTopicName,
@@ -52,4 +53,11 @@ export {
 } from './consumer/failure-topics';
 export { TransactionalMover, type MoveRequest } from './consumer/transactional-mover';
 export type { RunnerMetrics, LatencySnapshot, RunnerCounters } from './consumer/metrics';
-export { redrive, type RedriveOptions } from './consumer/redrive';
+export {
+  redrive,
+  RedriveError,
+  type RedriveOptions,
+  type RedriveResult,
+  type RedrivenMessage,
+  type RedriveRecord,
+} from './consumer/redrive';

@@ -4,9 +4,7 @@ import {
   ConsumerRunner,
   deadLetterTopicName,
   FAILURE_HEADERS,
-  PermanentError,
   pruneTransactions,
-  redrive,
   retryTopicName,
   type ConsumerRunnerOptions,
   type FailureRecord,
@@ -17,8 +15,8 @@ import { TopicReader } from './topic-reader';
 
 /**
  * The consumer runner against the real stack: effectively-once through the transactions
- * table, stale discard, retry and dead-letter topics moved in Kafka transactions, redrive,
- * batching, housekeeping and a group of two instances.
+ * table, stale discard, retry and dead-letter topics moved in Kafka transactions, batching,
+ * housekeeping and a group of two instances (redrive: redrive.int.spec.ts).
  */
 describe('ConsumerRunner', () => {
   const stack = useStack();
@@ -234,48 +232,6 @@ describe('ConsumerRunner', () => {
       expect(retried.events[0]!.headers[FAILURE_HEADERS.attempt]).toBe('1');
     } finally {
       await retried.stop();
-    }
-  });
-
-  it('dead-letters after the last retry topic and redrives the dead letter once fixed', async () => {
-    const topic = await fixture.topic('redrive', 2);
-    const group = fixture.group('redrive');
-    let broken = true;
-    const event = fixture.event('order-r', 1, 'redriven');
-    const r = runner(
-      group,
-      [
-        fixture.recorder(topic, () => {
-          if (broken) throw new PermanentError('rejected by validation');
-        }),
-      ],
-      { retry: { inProcessAttempts: 1, retryTopicDelaysMs: [100] } },
-    );
-    await fixture.sendEvents(topic, [event]);
-    await r.start();
-    await fixture.waitFor(
-      async () => (await r.metrics()).deadLettered === 1,
-      'the event to be dead-lettered',
-    );
-    expect(await fixture.applied(topic)).toEqual([]);
-    broken = false;
-    expect(await redrive({ kafka: fixture.kafka, groupId: group, topic, idleMs: 1000 })).toBe(1);
-    await fixture.waitFor(
-      async () => (await fixture.applied(topic)).length === 1,
-      'the redriven event to be applied',
-    );
-    // A second redrive finds nothing left: the first committed its offset with each message.
-    expect(await redrive({ kafka: fixture.kafka, groupId: group, topic, idleMs: 1000 })).toBe(0);
-    const back = new TopicReader(fixture.kafka, topic);
-    await back.start();
-    try {
-      await back.drain();
-      expect(back.events).toHaveLength(2);
-      // Same key → same partition as the original (Java-compatible partitioner).
-      expect(back.events[1]!.partition).toBe(back.events[0]!.partition);
-      expect(back.events[1]!.headers[FAILURE_HEADERS.history]).toBeDefined();
-    } finally {
-      await back.stop();
     }
   });
 

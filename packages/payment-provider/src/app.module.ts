@@ -31,7 +31,16 @@ export class AppModule {
       controllers: [ChargesController, HealthController],
       providers: [
         { provide: PROVIDER_CONFIG, useValue: config },
-        { provide: ChargeLedger, useFactory: () => new ChargeLedger({ slowDelayMs: config.SLOW_DELAY_MS }) },
+        {
+          provide: ChargeLedger,
+          useFactory: () =>
+            new ChargeLedger({
+              slowDelayMs: config.SLOW_DELAY_MS,
+              ...(config.IDEMPOTENCY_KEY_TTL_MS === undefined
+                ? {}
+                : { keyTtlMs: config.IDEMPOTENCY_KEY_TTL_MS }),
+            }),
+        },
         ResponseDelays,
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

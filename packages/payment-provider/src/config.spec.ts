@@ -16,9 +16,12 @@ describe('payment-provider configuration', () => {
   });
 
   it('reads its own settings', () => {
-    expect(load({ PORT: '4000', SLOW_DELAY_MS: '250', ALLOW_RESET: 'true' })).toMatchObject({
+    expect(
+      load({ PORT: '4000', SLOW_DELAY_MS: '250', ALLOW_RESET: 'true', IDEMPOTENCY_KEY_TTL_MS: '60000' }),
+    ).toMatchObject({
       PORT: 4000,
       SLOW_DELAY_MS: 250,
+      IDEMPOTENCY_KEY_TTL_MS: 60_000,
       ALLOW_RESET: true,
     });
   });
@@ -26,7 +29,7 @@ describe('payment-provider configuration', () => {
   it('names every bad setting', () => {
     let error: unknown;
     try {
-      load({ PORT: 'eighty', SLOW_DELAY_MS: '-1', ALLOW_RESET: 'yes' });
+      load({ PORT: 'eighty', SLOW_DELAY_MS: '-1', ALLOW_RESET: 'yes', IDEMPOTENCY_KEY_TTL_MS: '0' });
     } catch (e) {
       error = e;
     }
@@ -34,6 +37,7 @@ describe('payment-provider configuration', () => {
     const { message } = error as ConfigError;
     expect(message).toMatch(/PORT: .*got "eighty"/);
     expect(message).toMatch(/SLOW_DELAY_MS: .*got "-1"/);
+    expect(message).toMatch(/IDEMPOTENCY_KEY_TTL_MS: .*got "0"/);
     expect(message).toMatch(/ALLOW_RESET: expected true or false \(got "yes"\)/);
   });
 });

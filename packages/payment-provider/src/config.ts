@@ -16,6 +16,11 @@ export const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: base.SHUTDOWN_TIMEOUT_MS,
   /** How late tok_slow answers an order's first attempt; set it above the client's timeout. */
   SLOW_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
+  /**
+   * How long an idempotency key is remembered after its first use; unset: for ever. Set it
+   * to prove a client stays correct when the provider forgets its keys.
+   */
+  IDEMPOTENCY_KEY_TTL_MS: z.coerce.number().int().min(1).optional(),
   /** DELETE /charges wipes the ledger: for tests and local runs only. */
   ALLOW_RESET: z
     .enum(['true', 'false'], { error: 'expected true or false' })

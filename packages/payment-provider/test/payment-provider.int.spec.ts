@@ -301,6 +301,32 @@ describe('payment provider simulator process', () => {
     expect(running.output()).toContain('received SIGTERM, shutting down');
   });
 
+  it('forgets a key after IDEMPOTENCY_KEY_TTL_MS, and still finds its charge by key', async () => {
+    running = startProvider(await env({ IDEMPOTENCY_KEY_TTL_MS: '300' }));
+    const api = providerClient(running);
+    await waitForHttp(running, '/health/ready');
+    const body = chargeFor('tok_ok');
+    expect(await api.byKey(body.orderId)).toEqual({
+      idempotencyKey: body.orderId,
+      charge: null,
+      remembered: false,
+    });
+    const approval = (await (await api.charge(body.orderId, body)).json()) as { chargeId: string };
+    expect(await api.byKey(body.orderId)).toMatchObject({
+      charge: { id: approval.chargeId, orderId: body.orderId, idempotencyKey: body.orderId },
+      remembered: true,
+    });
+    while ((await api.byKey(body.orderId)).remembered) await new Promise((r) => setTimeout(r, 50));
+
+    // Forgotten: the same key charges again, which only the client's own records can prevent.
+    const second = await api.charge(body.orderId, body);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api.charges(body.orderId)).charges).toHaveLength(2);
+    expect((await api.byKey(body.orderId)).charge?.id).toBe(approval.chargeId);
+    expect((await api.charges(body.orderId)).attempts).toHaveLength(2);
+  });
+
   it('refuses to start with a malformed setting, naming it', async () => {
     running = startProvider(await env({ SLOW_DELAY_MS: 'soon', ALLOW_RESET: 'yes', PORT: '70000' }));
     expect(await running.exited).toBe(1);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { repoRoot, type ServiceProcess, startProcess } from '@order-platform/testing';
 
-/** Starts the built simulator (dist/main.js) as its own process, as scripts/services.sh and compose do. */
+/** Starts the built simulator (dist/main.js) as its own process, as the devstack supervisor and compose do. */
 export function startProvider(env: Record<string, string>): ServiceProcess {
   return startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), env);
 }
@@ -45,6 +45,14 @@ export function providerClient(provider: ServiceProcess) {
         }[];
         attempts: { attempt: number; orderId: string; idempotencyKey: string; result: string; at: string }[];
       }>(await fetch(`${provider.url}/charges${query}`));
+    },
+    async byKey(key: string) {
+      const response = await fetch(`${provider.url}/charges/by-key/${encodeURIComponent(key)}`);
+      return json<{
+        idempotencyKey: string;
+        charge: { id: string; orderId: string; idempotencyKey: string } | null;
+        remembered: boolean;
+      }>(response);
     },
     async stats() {
       return json<{

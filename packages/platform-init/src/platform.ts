@@ -14,6 +14,8 @@ export const SERVICE_SCHEMAS = {
 } as const;
 
 export const PLATFORM_CONNECTOR = 'order-platform-outbox';
+/** The connector's replication slot (the cdc-watchdog watches it). */
+export const PLATFORM_SLOT = 'order_platform_outbox';
 const TOPIC_PREFIX = 'order-platform';
 export const PLATFORM_HEARTBEAT_TOPIC = heartbeatTopic(TOPIC_PREFIX);
 
@@ -26,7 +28,7 @@ export function platformOutboxConnector(db: { host: string; port: number }): Rec
     databaseName: 'platform',
     databaseUser: 'debezium',
     databasePassword: 'debezium',
-    slotName: 'order_platform_outbox',
+    slotName: PLATFORM_SLOT,
     publicationName: 'outbox_publication',
     tables: Object.values(SERVICE_SCHEMAS).map((schema) => `${schema}.outbox`),
     topicPrefix: TOPIC_PREFIX,

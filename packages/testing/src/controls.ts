@@ -12,9 +12,9 @@ export interface StackControls {
 export function stackControls(stack: StackSettings): StackControls | undefined {
   if (stack.mode === 'native') {
     return {
+      // Through the supervisor: it restarts the component with backoff, as after a real crash.
       kill(component) {
-        const pid = Number(nativeStack('pid', component).trim());
-        process.kill(pid, 'SIGKILL');
+        nativeStack('kill', component);
         return Promise.resolve();
       },
       start(component) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { stackPorts, stackUrls } from '@order-platform/topology';
 import { repoRoot } from './repo';
 
 import type { StackMode, StackSettings } from './types';
@@ -29,33 +30,30 @@ function fromEnvironment(env: NodeJS.ProcessEnv): StackSettings {
   };
 }
 
-/** The native stack's addresses; the same port variables infra/native/stack.sh reads. */
+/** The native stack's addresses, from the one topology (the same port variables devstack reads). */
 export function nativeSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
-  const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
-  const pgPort = port('PG_PORT', 5432);
+  const ports = stackPorts(env);
+  const urls = stackUrls(ports);
   return {
     mode: 'native',
-    kafkaBrokers: [`127.0.0.1:${port('KAFKA_PORT', 9092)}`],
-    schemaRegistryUrl: `http://127.0.0.1:${port('REGISTRY_PORT', 8080)}/apis/ccompat/v7`,
-    connectUrl: `http://127.0.0.1:${port('CONNECT_PORT', 8083)}`,
-    postgres: { host: '127.0.0.1', port: pgPort, database: 'platform' },
-    postgresAdminUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/platform`,
-    connectDatabase: { host: '127.0.0.1', port: pgPort },
-    smtp: {
-      host: '127.0.0.1',
-      port: port('SMTP_PORT', 1025),
-      webUrl: `http://127.0.0.1:${port('SMTP_WEB_PORT', 1080)}`,
-    },
+    kafkaBrokers: [urls.kafkaBrokers],
+    schemaRegistryUrl: urls.schemaRegistryUrl,
+    connectUrl: urls.connectUrl,
+    postgres: { host: '127.0.0.1', port: ports.postgres, database: 'platform' },
+    postgresAdminUrl: urls.postgresAdminUrl,
+    connectDatabase: { host: '127.0.0.1', port: ports.postgres },
+    smtp: { host: '127.0.0.1', port: ports.smtp, webUrl: urls.smtpWebUrl },
   };
 }
 
-export function nativeStackScript(): string {
-  return join(repoRoot(), 'infra/native/stack.sh');
+/** The native stack's supervisor CLI (packages/devstack, built). */
+export function nativeStackCli(): string {
+  return join(repoRoot(), 'packages/devstack/dist/cli.js');
 }
 
-/** Runs infra/native/stack.sh; `up` is idempotent, so a running stack is reused as it is. */
+/** Runs the devstack CLI (`up`, `kill`, `pid` …); `up` is idempotent, so a running stack is reused as it is. */
 export function nativeStack(...args: string[]): string {
-  return execFileSync('bash', [nativeStackScript(), ...args], {
+  return execFileSync(process.execPath, [nativeStackCli(), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });

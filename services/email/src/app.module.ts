@@ -5,7 +5,6 @@ import { migrations } from './db/migrations';
 import { SentEmailsRepository } from './db/sent-emails.repository';
 import { orderEmailConsumers } from './send-order-email/order-email.consumers';
 import { SendOrderEmail } from './send-order-email/send-order-email.handler';
-import { OrderPageCheck } from './send-order-email/order-page.check';
 import { SmtpMailer } from './send-order-email/smtp.mailer';
 
 @Module({})
@@ -18,7 +17,6 @@ export class AppModule {
         { provide: MIGRATIONS, useValue: migrations },
         SentEmailsRepository,
         SmtpMailer,
-        OrderPageCheck,
         SendOrderEmail,
         { provide: CONSUMERS, inject: [SendOrderEmail], useFactory: orderEmailConsumers },
       ],

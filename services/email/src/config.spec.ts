@@ -36,18 +36,4 @@ describe('configSchema', () => {
       );
     },
   );
-
-  it('checks the order page at ORDER_PAGE_CHECK_URL, or not at all with "off"', () => {
-    expect(loadConfig(configSchema, env).ORDER_PAGE_CHECK_URL).toBeUndefined();
-    expect(loadConfig(configSchema, { ...env, ORDER_PAGE_CHECK_URL: 'off' }).ORDER_PAGE_CHECK_URL).toBe(
-      'off',
-    );
-    const inside = 'http://views:3005/orders/{orderId}/timeline';
-    expect(loadConfig(configSchema, { ...env, ORDER_PAGE_CHECK_URL: inside }).ORDER_PAGE_CHECK_URL).toBe(
-      inside,
-    );
-    expect(() => loadConfig(configSchema, { ...env, ORDER_PAGE_CHECK_URL: 'http://views:3005/' })).toThrow(
-      /ORDER_PAGE_CHECK_URL: .*got "/,
-    );
-  });
 });

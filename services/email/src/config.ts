@@ -18,26 +18,6 @@ export const configSchema = baseConfigSchema.extend({
       `expected a URL template containing ${ORDER_ID_PLACEHOLDER}`,
     )
     .default('http://127.0.0.1:3005/orders/{orderId}/timeline'),
-  /**
-   * Where the email service itself checks, before sending, that the order's page shows the
-   * event the email is about (never mail a link that does not work yet): a URL template
-   * like ORDER_PAGE_URL (unset: ORDER_PAGE_URL itself, right when the service reaches the
-   * page at the customer's address; in compose the views container's internal address),
-   * or `off`.
-   */
-  ORDER_PAGE_CHECK_URL: z
-    .union([
-      z.literal('off'),
-      z
-        .url({ protocol: /^https?$/ })
-        .refine(
-          (url) => url.includes(ORDER_ID_PLACEHOLDER),
-          `expected "off" or a URL template containing ${ORDER_ID_PLACEHOLDER}`,
-        ),
-    ])
-    .optional(),
-  /** How long one check of the order page may take. */
-  ORDER_PAGE_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

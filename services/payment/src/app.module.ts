@@ -4,15 +4,25 @@ import type { OutboxWriter } from '@order-platform/messaging';
 import {
   CONSUMERS,
   type ConsumerDefinition,
+  HEALTH_DETAILS,
+  MessagingLifecycle,
   MIGRATIONS,
   OUTBOX_WRITER,
+  PG_POOL,
   PlatformModule,
 } from '@order-platform/service-kit';
+import type { Pool } from 'pg';
+import { ChargeDuePayments } from './charge-payment/charge-due-payments.handler';
+import { chargeHealth } from './charge-payment/charge-health';
 import { ChargeOnOrderValidated } from './charge-payment/charge-on-order-validated.handler';
+import { PaymentCharger } from './charge-payment/payment-charger';
 import { PaymentProviderClient } from './charge-payment/payment-provider.client';
 import type { Config } from './config';
 import { migrations } from './db/migrations';
 import { PaymentsRepository } from './db/payments.repository';
+
+/** Due payments one claim takes, and calls the provider for at once. */
+const CHARGE_BATCH = 10;
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {
@@ -37,9 +47,46 @@ export class AppModule implements OnApplicationShutdown {
         },
         {
           provide: ChargeOnOrderValidated,
-          inject: [PaymentsRepository, PaymentProviderClient, OUTBOX_WRITER],
-          useFactory: (payments: PaymentsRepository, provider: PaymentProviderClient, outbox: OutboxWriter) =>
-            new ChargeOnOrderValidated(payments, provider, outbox),
+          inject: [PaymentsRepository],
+          useFactory: (payments: PaymentsRepository) => new ChargeOnOrderValidated(payments),
+        },
+        {
+          provide: ChargeDuePayments,
+          inject: [PG_POOL, PaymentsRepository, PaymentProviderClient, OUTBOX_WRITER],
+          useFactory: (
+            pool: Pool,
+            payments: PaymentsRepository,
+            provider: PaymentProviderClient,
+            outbox: OutboxWriter,
+          ) =>
+            new ChargeDuePayments(pool, payments, provider, outbox, {
+              leaseMs: config.PAYMENT_LEASE_MS,
+              deadlineMs: config.PAYMENT_DEADLINE_MS,
+              retry: {
+                initialDelayMs: config.PAYMENT_CHARGE_RETRY_INITIAL_DELAY_MS,
+                maxDelayMs: config.PAYMENT_CHARGE_RETRY_MAX_DELAY_MS,
+              },
+              batch: CHARGE_BATCH,
+            }),
+        },
+        {
+          provide: PaymentCharger,
+          inject: [ChargeDuePayments, MessagingLifecycle],
+          // The migrations run before the consumers start: once messaging is past
+          // 'starting', the payments table has its columns.
+          useFactory: (charge: ChargeDuePayments, messaging: MessagingLifecycle) =>
+            new PaymentCharger(
+              charge,
+              config.PAYMENT_POLL_INTERVAL_MS,
+              () => messaging.current.status !== 'starting',
+            ),
+        },
+        {
+          provide: HEALTH_DETAILS,
+          inject: [PG_POOL, PaymentsRepository, PaymentProviderClient],
+          useFactory: (pool: Pool, payments: PaymentsRepository, provider: PaymentProviderClient) => [
+            chargeHealth(pool, payments, provider),
+          ],
         },
         {
           provide: CONSUMERS,
@@ -52,9 +99,8 @@ export class AppModule implements OnApplicationShutdown {
                   charge.handle(tx, event, envelope),
                 ),
               ],
-              // One message per transaction: each one may call the provider, and a batch
-              // rolled back by one failure would call it again for all the others.
-              batchSize: 1,
+              // The handler only records the intent; the retries are for this service's
+              // own faults (its database), never for the provider's.
               retry: {
                 inProcessAttempts: config.PAYMENT_RETRY_ATTEMPTS,
                 initialDelayMs: config.PAYMENT_RETRY_INITIAL_DELAY_MS,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ledgerOf,
   PaymentTestEnv,
+  readiness,
   startPayment,
   startProvider,
   TopicReader,
@@ -19,6 +20,8 @@ type PaymentFailed = EventOf<'payment.payment-failed.v1'>;
 
 const GROUP = 'payment.charge-on-order-validated';
 const SOURCE = 'order.order-validated.v1';
+/** A short retry ladder: an outage of the provider must outlast it without a dead letter. */
+const RETRY_TOPIC_DELAYS_MS = [500, 1000];
 
 describe('payment: charge on OrderValidated (real stack and provider simulator)', () => {
   const stack = useStack();
@@ -38,7 +41,8 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       PAYMENT_TIMEOUT_MS: '1000',
       PAYMENT_BREAKER_FAILURES: '3',
       PAYMENT_BREAKER_RESET_MS: '2000',
-      PAYMENT_RETRY_TOPIC_DELAYS_MS: '1000,3000,10000',
+      PAYMENT_RETRY_ATTEMPTS: '1',
+      PAYMENT_RETRY_TOPIC_DELAYS_MS: RETRY_TOPIC_DELAYS_MS.join(','),
     });
     processed = await new TopicReader<PaymentProcessed>(env, 'payment.payment-processed.v1').start();
     failed = await new TopicReader<PaymentFailed>(env, 'payment.payment-failed.v1').start();
@@ -137,15 +141,20 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
     expect(ledger.attempts.map((a) => a.result)).toEqual(['unavailable', 'unavailable', 'approved']);
   });
 
-  it('tok_slow: gives up after the timeout, retries with the same key and gets the one charge back', async () => {
+  it('tok_slow: gives up after the timeout, then finds the one charge by its key instead of charging again', async () => {
     const order = anOrder('tok_slow');
     await send(order);
 
     const [event] = await processed.waitFor(order.aggregateId);
     const ledger = await ledgerOf(provider, order.aggregateId);
     expect(ledger.charges).toHaveLength(1);
-    expect(ledger.attempts.length).toBeGreaterThanOrEqual(2);
+    // The answer never arrived, so the next attempt asked by idempotency key: no second POST.
+    expect(ledger.attempts).toHaveLength(1);
     expect(event?.providerReference).toBe(ledger.charges[0]?.id);
+    expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', attempts: 2 });
+    expect(payment.output()).toContain(
+      `order ${order.aggregateId} payment PROCESSED (charge found by its idempotency key)`,
+    );
   });
 
   it('redelivery: the same event twice, then a newer and an older one, charge once and emit one event', async () => {
@@ -182,29 +191,65 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
     expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
   });
 
-  it('dead-letters an unknown token and a malformed event without charging', async () => {
+  it('fails a token the provider refuses for good, and dead-letters a malformed event, without charging', async () => {
     const unknown = anOrder('tok_nope');
     const malformed = anOrder('tok_ok', { totalMinor: 0, items: [] });
     const dlq = await new TopicReader<OrderValidated>(env, deadLetterTopicName(GROUP, SOURCE)).start();
     try {
       await send(unknown, malformed);
-      const [dead] = await dlq.waitFor(unknown.aggregateId);
-      expect(dead?.eventId).toBe(unknown.eventId);
       expect((await dlq.waitFor(malformed.aggregateId))[0]?.eventId).toBe(malformed.eventId);
+      const [refused] = await failed.waitFor(unknown.aggregateId);
+      expect(refused).toMatchObject({
+        sequence: 1,
+        causationId: unknown.eventId,
+        reasonCode: 'DECLINED',
+        reason: 'the payment provider refused the charge (422): unknown payment token "tok_nope"',
+        providerReference: null,
+      });
+      expect(dlq.of(unknown.aggregateId)).toEqual([]);
     } finally {
       await dlq.stop();
     }
-    for (const order of [unknown, malformed]) {
-      expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(0);
-      expect(await env.payment(order.aggregateId)).toBeUndefined();
-      expect(await env.outboxCount(order.aggregateId)).toBe(0);
+    expect((await ledgerOf(provider, unknown.aggregateId)).charges).toHaveLength(0);
+    expect(await env.payment(unknown.aggregateId)).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect((await ledgerOf(provider, malformed.aggregateId)).charges).toHaveLength(0);
+    expect(await env.payment(malformed.aggregateId)).toBeUndefined();
+    expect(await env.outboxCount(malformed.aggregateId)).toBe(0);
+  });
+
+  it('two instances share the due payments: every order of a burst is charged exactly once', async () => {
+    const second = await startPayment(stack, provider.url, {
+      PAYMENT_TIMEOUT_MS: '1000',
+      PAYMENT_RETRY_TOPIC_DELAYS_MS: RETRY_TOPIC_DELAYS_MS.join(','),
+    });
+    try {
+      const tokens = ['tok_ok', 'tok_slow', 'tok_flaky', 'tok_declined'];
+      const orders = Array.from({ length: 24 }, (_, i) => anOrder(tokens[i % tokens.length]!));
+      await send(...orders);
+      for (const order of orders) {
+        const reader = order.paymentToken === 'tok_declined' ? failed : processed;
+        await reader.waitFor(order.aggregateId, 1, 90_000);
+      }
+      for (const order of orders) {
+        const charged = order.paymentToken === 'tok_declined' ? 0 : 1;
+        expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(charged);
+        expect(await env.outboxCount(order.aggregateId)).toBe(1);
+      }
+      // Both instances charged some: the work was shared, not merely survived.
+      const chargedBy = (p: ServiceProcess) => (p.output().match(/payment (PROCESSED|FAILED)/g) ?? []).length;
+      expect(chargedBy(second)).toBeGreaterThan(0);
+      expect(chargedBy(payment)).toBeGreaterThan(0);
+    } finally {
+      await second.stop();
     }
   });
 
-  it('opens the breaker while the provider is down, and completes the orders once it is back', async () => {
-    const waiting = await new TopicReader<OrderValidated>(env, retryTopicName(GROUP, SOURCE, 1)).start();
+  it('rides out a provider outage longer than the retry ladder: payments wait, then each is charged once', async () => {
+    const dlq = await new TopicReader<OrderValidated>(env, deadLetterTopicName(GROUP, SOURCE)).start();
+    const retried = await new TopicReader<OrderValidated>(env, retryTopicName(GROUP, SOURCE, 1)).start();
     await provider.stop();
     const orders = [anOrder('tok_ok'), anOrder('tok_ok'), anOrder('tok_ok')];
+    const sentAt = Date.now();
     try {
       await send(...orders);
       await waitUntil(
@@ -212,19 +257,47 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
         'the breaker to open',
         30_000,
       );
-      // While the provider is away the orders wait in the first retry topic, unpaid.
-      for (const order of orders) await waiting.waitFor(order.aggregateId, 1, 30_000);
-    } finally {
-      await waiting.stop();
-    }
-    for (const order of orders) expect(await env.payment(order.aggregateId)).toBeUndefined();
+      // Every payment tried and failed again and again, while it waits as a due payment.
+      await waitUntil(
+        async () => {
+          for (const order of orders)
+            if (Number((await env.payment(order.aggregateId))?.attempts ?? 0) < 4) return false;
+          return true;
+        },
+        'four failed attempts of every payment',
+        60_000,
+      );
+      expect(Date.now() - sentAt).toBeGreaterThan(RETRY_TOPIC_DELAYS_MS.reduce((a, b) => a + b));
+      for (const order of orders)
+        expect(await env.payment(order.aggregateId)).toMatchObject({
+          status: 'CHARGE_DUE',
+          last_error: expect.stringMatching(/cannot be reached|circuit breaker is open/) as string,
+        });
+      // The service itself is fine: ready, and it says why payments wait.
+      const ready = await readiness(payment);
+      expect(ready.status).toBe(200);
+      expect(['open', 'half-open']).toContain(ready.body.details.paymentProvider?.breaker);
+      expect(ready.body.details.paymentProvider?.duePayments).toBeGreaterThanOrEqual(orders.length);
+      const metrics = (await (await fetch(`${payment.url}/health/metrics`)).json()) as {
+        details: { paymentProvider: { duePayments: number } };
+      };
+      expect(metrics.details.paymentProvider.duePayments).toBeGreaterThanOrEqual(orders.length);
 
-    provider = startProvider(providerPort);
-    for (const order of orders) await processed.waitFor(order.aggregateId, 1, 90_000);
-    for (const order of orders) {
-      expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(1);
-      expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED' });
+      provider = startProvider(providerPort);
+      for (const order of orders) await processed.waitFor(order.aggregateId, 1, 90_000);
+      for (const order of orders) {
+        const ledger = await ledgerOf(provider, order.aggregateId);
+        expect(ledger.charges).toHaveLength(1);
+        expect(ledger.attempts).toHaveLength(1);
+        expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
+        expect(await env.transactions(order.aggregateId)).toEqual([{ outcome: 'applied', sequence: '1' }]);
+        expect(dlq.of(order.aggregateId)).toEqual([]);
+        expect(retried.of(order.aggregateId)).toEqual([]);
+      }
+    } finally {
+      await Promise.allSettled([dlq.stop(), retried.stop()]);
     }
     expect(payment.output()).toContain('circuit breaker closed');
+    expect((await readiness(payment)).body.details.paymentProvider?.breaker).toBe('closed');
   });
 });

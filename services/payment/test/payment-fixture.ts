@@ -17,13 +17,14 @@ import { type Consumer, type Producer, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
 
 /** The payment provider simulator, as its own process on `port`. */
-export function startProvider(port: number): ServiceProcess {
+export function startProvider(port: number, overrides: Record<string, string> = {}): ServiceProcess {
   return startProcess(join(repoRoot(), 'packages/payment-provider/dist/main.js'), {
     PORT: String(port),
     HOST: '127.0.0.1',
     SLOW_DELAY_MS: '1500',
     ALLOW_RESET: 'true',
     LOG_LEVEL: 'warn',
+    ...overrides,
   });
 }
 
@@ -37,11 +38,33 @@ export async function ledgerOf(provider: ServiceProcess, orderId: string): Promi
   return (await response.json()) as ProviderLedger;
 }
 
-/** The built payment service on its real role and schema, pointed at `providerUrl`. */
+/** Whether the simulator still remembers the idempotency key (it forgets after its TTL). */
+export async function keyRemembered(provider: ServiceProcess, key: string): Promise<boolean> {
+  const response = await fetch(`${provider.url}/charges/by-key/${encodeURIComponent(key)}`);
+  return ((await response.json()) as { remembered: boolean }).remembered;
+}
+
+export interface PaymentHealth {
+  status: number;
+  body: { status: string; details: { paymentProvider?: { breaker: string; duePayments: number | null } } };
+}
+
+/** The payment service's /health/ready answer, status and body. */
+export async function readiness(payment: ServiceProcess): Promise<PaymentHealth> {
+  const response = await fetch(`${payment.url}/health/ready`, { signal: AbortSignal.timeout(5000) });
+  return { status: response.status, body: (await response.json()) as PaymentHealth['body'] };
+}
+
+/**
+ * The built payment service on its real role and schema, pointed at `providerUrl`; waits
+ * until it is ready (or only live: a successor of a killed instance may wait for Kafka's
+ * session timeout before its consumer joins, while its charger already works).
+ */
 export async function startPayment(
   stack: StackSettings,
   providerUrl: string,
   overrides: Record<string, string> = {},
+  waitFor: 'ready' | 'live' = 'ready',
 ): Promise<ServiceProcess> {
   const service = startService('payment', {
     SERVICE_NAME: 'payment',
@@ -54,7 +77,7 @@ export async function startPayment(
     PAYMENT_PROVIDER_URL: providerUrl,
     ...overrides,
   });
-  await waitForHttp(service, '/health/ready', 200, 90_000);
+  await waitForHttp(service, `/health/${waitFor}`, 200, 90_000);
   return service;
 }
 

@@ -30,6 +30,42 @@ export class KafkaConnectClient {
     );
   }
 
+  /** The connector's configuration as Connect holds it; undefined when there is no such connector. */
+  async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
+    return this.request<Record<string, string>>(
+      'GET',
+      `/connectors/${encodeURIComponent(name)}/config`,
+      undefined,
+      [404],
+    );
+  }
+
+  /**
+   * Restarts the connector and, with `includeTasks`, its tasks (all of them unless
+   * `onlyFailed`): a task that looks RUNNING but is stuck needs onlyFailed=false.
+   */
+  async restartConnector(
+    name: string,
+    { includeTasks = true, onlyFailed = false }: { includeTasks?: boolean; onlyFailed?: boolean } = {},
+  ): Promise<void> {
+    await this.request(
+      'POST',
+      `/connectors/${encodeURIComponent(name)}/restart?includeTasks=${includeTasks}&onlyFailed=${onlyFailed}`,
+    );
+  }
+
+  /**
+   * Stops the connector and shuts its tasks down until resume (KIP-875). Unlike pause,
+   * which only stops polling, the tasks let go of what they hold (a replication slot).
+   */
+  async stopConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/stop`);
+  }
+
+  async resumeConnector(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
+  }
+
   async deleteConnector(name: string): Promise<void> {
     await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404]);
   }

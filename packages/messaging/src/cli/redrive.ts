@@ -1,31 +1,68 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { redrive } from '../consumer/redrive';
+import { redrive, type RedriveResult } from '../consumer/redrive';
 import { createKafka, parseBrokers } from '../kafka-client';
+import { parseRedriveArgs, REDRIVE_USAGE, UsageError } from './redrive-args';
 
-/**
- * messaging-redrive --group <consumer group> --topic <original topic> [--limit n]
- * Sends the group's dead letters for the topic back to it (KAFKA_BROKERS from the environment).
- */
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { group: { type: 'string' }, topic: { type: 'string' }, limit: { type: 'string' } },
-  });
-  if (!values.group || !values.topic)
-    throw new Error('usage: messaging-redrive --group <group> --topic <topic> [--limit n]');
-  const brokers = process.env.KAFKA_BROKERS;
-  if (!brokers) throw new Error('KAFKA_BROKERS is not set');
-  const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: `${values.group}.redrive` });
-  const moved = await redrive({
-    kafka,
-    groupId: values.group,
-    topic: values.topic,
-    ...(values.limit ? { limit: Number(values.limit) } : {}),
-  });
-  process.stdout.write(`redrove ${moved} message(s) to ${values.topic}\n`);
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+function summary(result: RedriveResult): string {
+  const lines = result.dryRun
+    ? [
+        `dry run: ${result.count} dead letter(s) of group ${result.groupId} in ${result.deadLetterTopic} ` +
+          `would go to ${result.target}; nothing was moved`,
+      ]
+    : [
+        `redrove ${result.count} dead letter(s) of group ${result.groupId} from ${result.deadLetterTopic} ` +
+          `to ${result.target} (that group only)`,
+      ];
+  for (const m of result.messages) {
+    lines.push(
+      `  partition ${m.partition} offset ${m.offset} key ${m.key ?? '(none)'}: ${m.lastError ?? '(no error history)'}`,
+    );
+  }
+  return lines.join('\n');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+async function main(): Promise<number> {
+  let args;
+  let brokers;
+  try {
+    args = parseRedriveArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(`${REDRIVE_USAGE}\n`);
+      return EXIT.ok;
+    }
+    // Unset, the native development stack's broker (./dev up), as pnpm replay does.
+    try {
+      brokers = parseBrokers(process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`);
+    } catch (error) {
+      throw new UsageError(`KAFKA_BROKERS: ${(error as Error).message}`);
+    }
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${REDRIVE_USAGE}\n`);
+    return EXIT.usage;
+  }
+  const kafka = createKafka({ brokers, clientId: `${args.groupId}.redrive` });
+  try {
+    const result = await redrive({
+      kafka,
+      groupId: args.groupId,
+      topic: args.topic,
+      dryRun: args.dryRun,
+      ...(args.limit === undefined ? {} : { limit: args.limit }),
+    });
+    process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${summary(result)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`redrive ${args.groupId} ${args.topic}: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.failed);
+  },
+);

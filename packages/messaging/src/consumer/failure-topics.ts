@@ -11,6 +11,8 @@ export const HEADERS = {
   dueAt: 'x-due-at',
   /** JSON array of every failed attempt: FailureRecord[]. */
   history: 'x-error-history',
+  /** JSON array of every time the message was redriven from a dead-letter topic: RedriveRecord[]. */
+  redriveHistory: 'x-redrive-history',
 } as const;
 
 export interface FailureRecord {

@@ -67,7 +67,8 @@ export async function pruneOutbox({
   pool,
   olderThanMs,
 }: {
-  pool: Pool;
+  /** A pool on the service's role, or one client already acting as it. */
+  pool: Pick<Pool, 'query'>;
   olderThanMs: number;
 }): Promise<number> {
   const { rows } = await pool.query<{ deleted: string }>(

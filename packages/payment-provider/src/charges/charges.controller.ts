@@ -9,6 +9,7 @@ import {
   HttpStatus,
   Inject,
   Logger,
+  Param,
   Post,
   Query,
   Res,
@@ -19,6 +20,7 @@ import {
   type Attempt,
   type Charge,
   ChargeLedger,
+  type KeyLookup,
   type LedgerStats,
   type Outcome,
 } from '../domain/charge-ledger';
@@ -92,6 +94,14 @@ export class ChargesController {
       throw problem(HttpStatus.BAD_REQUEST, 'invalid_request', 'give orderId at most once');
     }
     return this.ledger.list(orderId);
+  }
+
+  /** What the provider knows of one idempotency key: how a client settles an unknown outcome. */
+  @Get('by-key/:key')
+  byKey(@Param('key') keyParam: string): KeyLookup {
+    const key = parseIdempotencyKey(keyParam);
+    if (!key.ok) throw problem(HttpStatus.BAD_REQUEST, 'invalid_request', key.reason);
+    return this.ledger.lookup(key.value);
   }
 
   @Get('stats')

@@ -167,4 +167,43 @@ describe('ChargeLedger', () => {
     expect(l.stats()).toMatchObject({ charges: 0, attempts: 0, orders: 0 });
     expect(answered(l.charge('k', request())).attempt).toBe(1);
   });
+
+  it('looks a key up in its charges: found after the key is forgotten, and not an attempt', () => {
+    let now = Date.parse('2026-01-02T03:04:05.000Z');
+    const l = new ChargeLedger({ slowDelayMs: SLOW, keyTtlMs: 1000, now: () => new Date(now) });
+    expect(l.lookup('order-1')).toEqual({ idempotencyKey: 'order-1', charge: null, remembered: false });
+    const first = answered(l.charge('order-1', request()));
+    expect(l.lookup('order-1')).toMatchObject({
+      charge: {
+        id: first.outcome.status === 'approved' ? first.outcome.chargeId : '',
+        idempotencyKey: 'order-1',
+      },
+      remembered: true,
+    });
+    now += 999;
+    expect(answered(l.charge('order-1', request())).replayed).toBe(true);
+    now += 1;
+    expect(l.lookup('order-1')).toMatchObject({ remembered: false, charge: { idempotencyKey: 'order-1' } });
+    expect(l.list('order-1').attempts).toHaveLength(2);
+  });
+
+  it('charges again once the key has expired: the client, not the key, must prevent it', () => {
+    let now = 0;
+    const l = new ChargeLedger({ slowDelayMs: SLOW, keyTtlMs: 50, now: () => new Date(now) });
+    answered(l.charge('order-1', request()));
+    now = 49;
+    expect(answered(l.charge('order-1', request())).replayed).toBe(true);
+    expect(l.charge('order-1', request({ amountMinor: 1 })).kind).toBe('key-reused');
+    now = 50;
+    expect(answered(l.charge('order-1', request({ amountMinor: 1 }))).replayed).toBe(false);
+    expect(l.stats()).toMatchObject({ charges: 2, duplicateCharges: 1 });
+  });
+
+  it('remembers keys for ever without a time-to-live', () => {
+    let now = 0;
+    const l = new ChargeLedger({ slowDelayMs: SLOW, now: () => new Date(now) });
+    answered(l.charge('order-1', request()));
+    now = 10 * 365 * 24 * 3600 * 1000;
+    expect(answered(l.charge('order-1', request())).replayed).toBe(true);
+  });
 });

@@ -56,10 +56,26 @@ interface KeyRecord {
   fingerprint: string;
   /** Set once approved or declined; a transient failure leaves the key open for a retry. */
   final?: Outcome;
+  /** When the key is forgotten (epoch ms); unset: never. */
+  expiresAt?: number;
+}
+
+/** What the provider knows of one idempotency key (GET /charges/by-key/{key}). */
+export interface KeyLookup {
+  idempotencyKey: string;
+  /** The charge made under the key, if any: kept for good, even after the key is forgotten. */
+  charge: Charge | null;
+  /** Whether a repeated POST with this key would still be answered from memory. */
+  remembered: boolean;
 }
 
 export interface LedgerOptions {
   slowDelayMs: number;
+  /**
+   * How long an idempotency key is remembered after its first use; after that a POST with
+   * it is treated as new (a real provider's keys expire too). Unset: for ever.
+   */
+  keyTtlMs?: number;
   now?: () => Date;
   newChargeId?: () => string;
 }
@@ -90,7 +106,7 @@ export class ChargeLedger {
       return { kind: 'unknown-token', reason: `unknown payment token "${token}"` };
     }
     const fingerprint = fingerprintOf(request);
-    const known = this.keys.get(idempotencyKey);
+    const known = this.rememberedKey(idempotencyKey);
     if (known && known.fingerprint !== fingerprint) {
       return {
         kind: 'key-reused',
@@ -146,12 +162,27 @@ export class ChargeLedger {
         outcome = { status: 'unavailable', reason: behaviour.reason };
         break;
     }
-    this.keys.set(
-      idempotencyKey,
-      outcome.status === 'unavailable' ? { fingerprint } : { fingerprint, final: outcome },
-    );
+    const expiresAt = known?.expiresAt ?? this.expiryFromNow();
+    this.keys.set(idempotencyKey, {
+      fingerprint,
+      ...(outcome.status === 'unavailable' ? {} : { final: outcome }),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    });
     record(outcome.status);
     return { kind: 'answered', outcome, replayed: false, delayMs, attempt };
+  }
+
+  /**
+   * The charge made under `idempotencyKey`, looked up in the charges themselves rather than
+   * in the key memory, so it is found after the key has expired. Not an attempt: it never
+   * changes how a token behaves.
+   */
+  lookup(idempotencyKey: string): KeyLookup {
+    return {
+      idempotencyKey,
+      charge: this.charges.find((c) => c.idempotencyKey === idempotencyKey) ?? null,
+      remembered: this.rememberedKey(idempotencyKey) !== undefined,
+    };
   }
 
   /** Charges and attempts, of one order or of all. */
@@ -181,6 +212,20 @@ export class ChargeLedger {
       duplicateCharges: duplicateChargeOrderIds.length,
       duplicateChargeOrderIds,
     };
+  }
+
+  private rememberedKey(idempotencyKey: string): KeyRecord | undefined {
+    const known = this.keys.get(idempotencyKey);
+    if (known?.expiresAt !== undefined && known.expiresAt <= this.now().getTime()) {
+      this.keys.delete(idempotencyKey);
+      return undefined;
+    }
+    return known;
+  }
+
+  private expiryFromNow(): number | undefined {
+    const ttl = this.options.keyTtlMs;
+    return ttl === undefined ? undefined : this.now().getTime() + ttl;
   }
 
   reset(): void {

@@ -1,9 +1,11 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import { KafkaHealth } from '@order-platform/messaging';
 import { MessagingLifecycle } from '../messaging/messaging.lifecycle';
 import { KAFKA_HEALTH, PG_POOL } from '../tokens';
+import { readHealthDetails } from './health-details';
 import { readiness } from './readiness';
 
 type CheckResult = { status: 'up' } & Record<string, unknown>;
@@ -24,6 +26,7 @@ export class HealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA_HEALTH) private readonly kafka: KafkaHealth,
     private readonly messaging: MessagingLifecycle,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /** The process is up and serving HTTP; says nothing of its dependencies. */
@@ -36,16 +39,18 @@ export class HealthController {
    * 200 `ok` when the service's own database and Kafka answer and every consumer group is
    * consuming; 200 `degraded` (with `reasons`) while a group holds partitions waiting for a
    * dependency; 503 `unavailable` (with `reasons`) when the database or Kafka does not
-   * answer, messaging has not started, or a group is not consuming.
+   * answer, messaging has not started, or a group is not consuming. The service's own
+   * `details` are reported beside the checks without deciding.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
-    const [database, kafka] = await Promise.all([
+    const [database, kafka, details] = await Promise.all([
       timed(async () => {
         const { rows } = await this.pool.query<{ schema: string }>('select current_schema() as schema');
         return { schema: rows[0]?.schema };
       }),
       timed(() => this.kafka.check()),
+      readHealthDetails(this.moduleRef),
     ]);
     const messaging = this.messaging.current;
     const consumers = this.messaging.runnerStatuses;
@@ -55,12 +60,20 @@ export class HealthController {
       status: verdict.status,
       reasons: verdict.reasons,
       checks: { database, kafka, messaging, consumers },
+      details,
     };
   }
 
-  /** The consumers' counters: processed, duplicates, stale, retried, dead-lettered, latency, lag. */
+  /**
+   * The consumers' counters (processed, duplicates, stale, retried, dead-lettered, latency,
+   * lag) and the service's own details.
+   */
   @Get('metrics')
   async metrics(): Promise<object> {
-    return { consumers: await this.messaging.metrics() };
+    const [consumers, details] = await Promise.all([
+      this.messaging.metrics(),
+      readHealthDetails(this.moduleRef),
+    ]);
+    return { consumers, details };
   }
 }

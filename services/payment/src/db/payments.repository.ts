@@ -1,90 +1,166 @@
-import type { PoolClient } from 'pg';
-import {
-  Payment,
-  type PaymentFailureReason,
-  type PaymentSnapshot,
-  type PaymentStatus,
-} from '../domain/payment.aggregate';
+import type { Pool, PoolClient } from 'pg';
+import type { PaymentFailureReason, PaymentSnapshot, PaymentStatus } from '../domain/payment.aggregate';
+
+/** A payment as stored, with the ids of the OrderValidated that asked for it. */
+export interface StoredPayment {
+  snapshot: PaymentSnapshot;
+  correlationId: string;
+  /** The OrderValidated's event id: the cause of the payment's outcome event. */
+  causationId: string;
+}
 
 interface PaymentRow {
   order_id: string;
   payment_id: string;
   amount_minor: string;
   currency: string;
+  payment_token: string | null;
   status: PaymentStatus;
   provider_reference: string | null;
   failure_reason_code: PaymentFailureReason | null;
   failure_reason: string | null;
   attempts: number;
   version: string;
+  validated_at: Date;
+  next_attempt_at: Date | null;
+  lease_until: Date | null;
+  call_started_at: Date | null;
+  last_error: string | null;
+  correlation_id: string | null;
+  causation_id: string | null;
 }
 
-const COLUMNS =
-  'order_id, payment_id, amount_minor, currency, status, provider_reference, failure_reason_code, failure_reason, attempts, version';
+const COLUMNS = `order_id, payment_id, amount_minor, currency, payment_token, status, provider_reference,
+  failure_reason_code, failure_reason, attempts, version, validated_at, next_attempt_at, lease_until,
+  call_started_at, last_error, correlation_id, causation_id`;
+
+/** The due payments and the oldest one's due time, for health and metrics. */
+export interface DueSummary {
+  due: number;
+  oldestDueSince: Date | null;
+}
 
 export class PaymentsRepository {
   /**
-   * The order's payment, locked until `tx` ends; `fresh` is stored first when the order has
-   * none. The insert waits on a concurrent transaction that holds the same order's row (two
-   * instances handling one order during a rebalance), so only one of them ever charges.
+   * Stores a new payment; false when the order already has one (that row decides, so a
+   * re-sent OrderValidated never causes a second charge). The insert waits on a concurrent
+   * transaction inserting the same order (two instances during a rebalance).
    */
-  async lockOrCreate(tx: PoolClient, fresh: Payment): Promise<Payment> {
-    const p = fresh.snapshot;
-    await tx.query(
-      `insert into payments (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  async insertIfAbsent(tx: PoolClient, payment: StoredPayment): Promise<boolean> {
+    const p = payment.snapshot;
+    const result = await tx.query(
+      `insert into payments (${COLUMNS})
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        on conflict (order_id) do nothing`,
       [
         p.orderId,
         p.paymentId,
         p.amountMinor,
         p.currency,
+        p.paymentToken,
         p.status,
         p.providerReference,
         p.failureReasonCode,
         p.failureReason,
         p.attempts,
         p.version,
+        p.validatedAt,
+        p.nextAttemptAt,
+        p.leaseUntil,
+        p.callStartedAt,
+        p.lastError,
+        payment.correlationId,
+        payment.causationId,
       ],
     );
-    const { rows } = await tx.query<PaymentRow>(
-      `select ${COLUMNS} from payments where order_id = $1 for update`,
-      [p.orderId],
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`payment of order ${p.orderId} vanished inside its transaction`);
-    return Payment.restore(toSnapshot(row));
+    return result.rowCount === 1;
   }
 
-  async save(tx: PoolClient, payment: PaymentSnapshot): Promise<void> {
+  async find(tx: PoolClient, orderId: string): Promise<StoredPayment | undefined> {
+    const { rows } = await tx.query<PaymentRow>(`select ${COLUMNS} from payments where order_id = $1`, [
+      orderId,
+    ]);
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  /**
+   * Locks up to `limit` payments due at `now` whose lease is free or lapsed, the longest
+   * waiting first. Rows another charger holds are skipped, so several instances share them.
+   */
+  async lockDue(tx: PoolClient, now: Date, limit: number): Promise<StoredPayment[]> {
+    const { rows } = await tx.query<PaymentRow>(
+      `select ${COLUMNS} from payments
+        where status = 'CHARGE_DUE' and next_attempt_at <= $1 and (lease_until is null or lease_until <= $1)
+        order by next_attempt_at
+        for update skip locked
+        limit $2`,
+      [now, limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** The order's payment, locked until `tx` ends. */
+  async lock(tx: PoolClient, orderId: string): Promise<StoredPayment | undefined> {
+    const { rows } = await tx.query<PaymentRow>(
+      `select ${COLUMNS} from payments where order_id = $1 for update`,
+      [orderId],
+    );
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  async save(tx: PoolClient, p: PaymentSnapshot): Promise<void> {
     await tx.query(
       `update payments
           set status = $2, provider_reference = $3, failure_reason_code = $4, failure_reason = $5,
-              attempts = $6, version = $7, updated_at = now()
+              attempts = $6, version = $7, next_attempt_at = $8, lease_until = $9, call_started_at = $10,
+              last_error = $11, updated_at = now()
         where order_id = $1`,
       [
-        payment.orderId,
-        payment.status,
-        payment.providerReference,
-        payment.failureReasonCode,
-        payment.failureReason,
-        payment.attempts,
-        payment.version,
+        p.orderId,
+        p.status,
+        p.providerReference,
+        p.failureReasonCode,
+        p.failureReason,
+        p.attempts,
+        p.version,
+        p.nextAttemptAt,
+        p.leaseUntil,
+        p.callStartedAt,
+        p.lastError,
       ],
     );
   }
+
+  async dueSummary(pool: Pool): Promise<DueSummary> {
+    const { rows } = await pool.query<{ due: number; oldest: Date | null }>(
+      `select count(*)::int as due, min(validated_at) as oldest from payments where status = 'CHARGE_DUE'`,
+    );
+    return { due: rows[0]?.due ?? 0, oldestDueSince: rows[0]?.oldest ?? null };
+  }
 }
 
-function toSnapshot(row: PaymentRow): PaymentSnapshot {
+function fromRow(row: PaymentRow): StoredPayment {
   return {
-    orderId: row.order_id,
-    paymentId: row.payment_id,
-    amountMinor: Number(row.amount_minor),
-    currency: row.currency,
-    status: row.status,
-    providerReference: row.provider_reference,
-    failureReasonCode: row.failure_reason_code,
-    failureReason: row.failure_reason,
-    attempts: row.attempts,
-    version: Number(row.version),
+    snapshot: {
+      orderId: row.order_id,
+      paymentId: row.payment_id,
+      amountMinor: Number(row.amount_minor),
+      currency: row.currency,
+      paymentToken: row.payment_token,
+      status: row.status,
+      providerReference: row.provider_reference,
+      failureReasonCode: row.failure_reason_code,
+      failureReason: row.failure_reason,
+      attempts: row.attempts,
+      version: Number(row.version),
+      validatedAt: row.validated_at,
+      nextAttemptAt: row.next_attempt_at,
+      leaseUntil: row.lease_until,
+      callStartedAt: row.call_started_at,
+      lastError: row.last_error,
+    },
+    // Only payments settled before version 2 of the table lack them; those emit nothing more.
+    correlationId: row.correlation_id ?? '',
+    causationId: row.causation_id ?? '',
   };
 }

@@ -1,5 +1,14 @@
+import { BadRequestException } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { type OrderTimeline, statusHistory, type TimelineEvent } from './order-timeline.controller';
+import { orderTimelineView } from '../views/order-timeline.view';
+import {
+  type OrderTimeline,
+  OrderTimelineController,
+  PREPARING_MESSAGE,
+  statusHistory,
+  type TimelineEvent,
+} from './order-timeline.controller';
 
 let id = 0;
 const event = (status: TimelineEvent['status'], occurredAt: string, eventType: string): TimelineEvent => ({
@@ -61,5 +70,83 @@ describe('statusHistory', () => {
       event('PENDING', same, 'OrderRequested'),
     ];
     expect(statusHistory(events, []).map((s) => s.status)).toEqual(['PENDING', 'CONFIRMED', 'DELIVERED']);
+  });
+});
+
+/** A pool that answers the view's version, then the page's one row (no database: the SQL is the integration tests' job). */
+function poolAnswering(version: number | undefined, row: Record<string, unknown> | undefined): Pool {
+  return {
+    query: (sql: string) =>
+      Promise.resolve({
+        rows: sql.includes('view_state') ? (version === undefined ? [] : [{ version }]) : row ? [row] : [],
+      }),
+  } as unknown as Pool;
+}
+
+describe('OrderTimelineController', () => {
+  const orderId = '6F1C2D3E-0000-4000-8000-00000000000A';
+  const position = { 'basket.order-requested.v1': { '0': 41 } };
+
+  it('refuses an id that is not a UUID with a 400', async () => {
+    const controller = new OrderTimelineController(poolAnswering(orderTimelineView.version, undefined));
+    await expect(controller.timeline('not-a-uuid')).rejects.toThrow(BadRequestException);
+  });
+
+  it('answers an order the view does not have yet with the "being prepared" page and the position', async () => {
+    const controller = new OrderTimelineController(
+      poolAnswering(orderTimelineView.version, { found: false, position }),
+    );
+    expect(await controller.timeline(orderId)).toEqual({
+      orderId: orderId.toLowerCase(),
+      preparing: true,
+      status: 'PREPARING',
+      message: PREPARING_MESSAGE,
+      items: [],
+      statusHistory: [],
+      shipments: [],
+      emails: [],
+      events: [],
+      position,
+    });
+  });
+
+  it('answers "being prepared" too while the view is not live (never built, or awaiting its replay)', async () => {
+    for (const version of [undefined, orderTimelineView.version + 1]) {
+      const controller = new OrderTimelineController(poolAnswering(version, { found: true }));
+      expect(await controller.timeline(orderId)).toMatchObject({ preparing: true, position: {} });
+    }
+  });
+
+  it('answers "being prepared" on a first start, before the tables exist, but lets other errors through', async () => {
+    const failing = (code: string) =>
+      ({ query: () => Promise.reject(Object.assign(new Error(code), { code })) }) as unknown as Pool;
+    expect(await new OrderTimelineController(failing('42P01')).timeline(orderId)).toMatchObject({
+      preparing: true,
+      position: {},
+    });
+    await expect(new OrderTimelineController(failing('57P01')).timeline(orderId)).rejects.toThrow('57P01');
+  });
+
+  it('answers an order the view has with its page, preparing false', async () => {
+    const events = [event('PENDING', '2026-03-01T10:00:00.000Z', 'OrderRequested')];
+    const controller = new OrderTimelineController(
+      poolAnswering(orderTimelineView.version, {
+        found: true,
+        orderId: orderId.toLowerCase(),
+        status: 'PENDING',
+        totalMinor: '2500',
+        events,
+        shipments: [],
+        position,
+      }),
+    );
+    expect(await controller.timeline(orderId)).toMatchObject({
+      orderId: orderId.toLowerCase(),
+      preparing: false,
+      status: 'PENDING',
+      totalMinor: 2500,
+      statusHistory: [{ status: 'PENDING', at: '2026-03-01T10:00:00.000Z', eventType: 'OrderRequested' }],
+      position,
+    });
   });
 });

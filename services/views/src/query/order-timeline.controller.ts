@@ -1,4 +1,11 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { PG_POOL } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { type OrderStatus, STATUS_RANK } from '../views/order-status';
@@ -18,6 +25,8 @@ export interface TimelineEvent {
 
 export interface OrderTimeline {
   orderId: string;
+  /** false: the view has the order (see OrderPagePreparing for true). */
+  preparing: false;
   customerId: string | null;
   customerEmail: string | null;
   status: OrderStatus;
@@ -44,7 +53,47 @@ export interface OrderTimeline {
   position: Positions;
 }
 
-type Row = Omit<OrderTimeline, 'statusHistory' | 'totalMinor'> & {
+/**
+ * The page of an order the view does not have yet: the read side is behind (restarted,
+ * catching up, or its view being rebuilt) and the order's events are still on their way.
+ * The emails link here without waiting for the read side (ARCHITECTURE "The read side"), so
+ * a well-formed order id is never an error: the page says it is being prepared, with the
+ * lists empty and `position` saying how far the view has read, and fills in as it catches up.
+ */
+export interface OrderPagePreparing {
+  orderId: string;
+  preparing: true;
+  status: 'PREPARING';
+  message: string;
+  items: [];
+  statusHistory: [];
+  shipments: [];
+  emails: [];
+  events: [];
+  position: Positions;
+}
+
+/** What `GET /orders/{orderId}/timeline` answers for a well-formed order id: `preparing` tells which. */
+export type OrderPage = OrderTimeline | OrderPagePreparing;
+
+export const PREPARING_MESSAGE = 'Your order page is being prepared; refresh in a moment to see it.';
+
+export function preparingPage(orderId: string, position: Positions): OrderPagePreparing {
+  return {
+    orderId,
+    preparing: true,
+    status: 'PREPARING',
+    message: PREPARING_MESSAGE,
+    items: [],
+    statusHistory: [],
+    shipments: [],
+    emails: [],
+    events: [],
+    position,
+  };
+}
+
+type Row = Omit<OrderTimeline, 'statusHistory' | 'totalMinor' | 'preparing'> & {
   totalMinor: string | null;
   found: boolean;
 };
@@ -102,20 +151,26 @@ export class OrderTimelineController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get(':orderId/timeline')
-  async timeline(@Param('orderId') orderId: string): Promise<OrderTimeline> {
+  async timeline(@Param('orderId') orderId: string): Promise<OrderPage> {
     if (!UUID.test(orderId)) throw new BadRequestException(`"${orderId}" is not an order id (a UUID)`);
-    const row = await readView<Row>(this.pool, orderTimelineView, SQL, [orderId.toLowerCase()]);
-    if (!row?.found) {
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `order ${orderId} is not in the timeline view (yet): see position for how far the view has read`,
-        position: row?.position ?? {},
-      });
+    const id = orderId.toLowerCase();
+    let row: Row | undefined;
+    try {
+      row = await readView<Row>(this.pool, orderTimelineView, SQL, [id]);
+    } catch (error) {
+      // The view is not live (never built, or built by other code and waiting for its
+      // replay; on a new system's first start even its bookkeeping tables may not exist
+      // yet, 42P01): the other queries answer 503, but this is the page the emails link to.
+      // GET /views and the service log tell the operator; the customer sees "being prepared".
+      if (error instanceof ServiceUnavailableException || (error as { code?: unknown }).code === '42P01')
+        return preparingPage(id, {});
+      throw error;
     }
+    if (!row?.found) return preparingPage(id, row?.position ?? {});
     const { found, ...rest } = row;
     return {
       ...rest,
+      preparing: false,
       totalMinor: found && row.totalMinor !== null ? Number(row.totalMinor) : null,
       statusHistory: statusHistory(row.events, row.shipments),
     };

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { componentPorts } from '@order-platform/topology';
+import { type Component, type StackContext, component } from '../component';
+import { commitInstall, temporaryDir } from '../install-cache';
+import { requireCommands, runInstaller } from '../installer';
+import { httpOk, smtpGreets } from '../probes';
+import { dataDirOf, version } from '../stack-context';
+
+function maildevDir(ctx: StackContext): string {
+  return join(ctx.cacheDir, `maildev-${version(ctx, 'MAILDEV_VERSION')}`);
+}
+
+function maildevBin(ctx: StackContext): string {
+  return join(maildevDir(ctx), 'node_modules/maildev/bin/maildev');
+}
+
+/** maildev: an SMTP sink with a web inbox and a REST API, run by the node on PATH. */
+export function smtp(ctx: StackContext): Component {
+  const data = dataDirOf(ctx, 'smtp');
+  return component({
+    name: 'smtp',
+    kind: 'stack',
+    ports: componentPorts('smtp', ctx.ports),
+    startTimeoutSeconds: 60,
+    identity: () => ctx.stackDir,
+
+    async install() {
+      const final = maildevDir(ctx);
+      if (existsSync(join(final, '.complete')) && existsSync(maildevBin(ctx))) return;
+      await requireCommands('npm');
+      const maildev = version(ctx, 'MAILDEV_VERSION');
+      ctx.log(`smtp: installing maildev@${maildev} from npm into ${final}`);
+      const tmp = temporaryDir(final);
+      await runInstaller(
+        ctx,
+        `smtp: npm install maildev@${maildev}`,
+        'npm',
+        ['install', '--prefix', tmp, '--no-audit', '--no-fund', '--omit=dev', `maildev@${maildev}`],
+        { cwd: tmp },
+      );
+      if (!existsSync(join(tmp, 'node_modules/maildev/bin/maildev')))
+        throw new Error('smtp: maildev missing after npm install');
+      commitInstall(tmp, final);
+    },
+
+    start() {
+      mkdirSync(data, { recursive: true });
+      return Promise.resolve({
+        command: 'node',
+        args: [
+          maildevBin(ctx),
+          '--ip',
+          '127.0.0.1',
+          '--web-ip',
+          '127.0.0.1',
+          '--smtp',
+          String(ctx.ports.smtp),
+          '--web',
+          String(ctx.ports.smtpWeb),
+          '--mail-directory',
+          data,
+        ],
+        cwd: data,
+        env: { PATH: ctx.env.PATH ?? '/usr/bin:/bin', HOME: ctx.env.HOME ?? data },
+      });
+    },
+
+    async ready() {
+      return (
+        (await smtpGreets(ctx.ports.smtp)) && (await httpOk(`http://127.0.0.1:${ctx.ports.smtpWeb}/email`))
+      );
+    },
+
+    info() {
+      let v = '?';
+      try {
+        v = (
+          JSON.parse(readFileSync(join(maildevDir(ctx), 'node_modules/maildev/package.json'), 'utf8')) as {
+            version: string;
+          }
+        ).version;
+      } catch {
+        // Not installed: the line says '?'.
+      }
+      return Promise.resolve(
+        `smtp      ready  smtp://127.0.0.1:${ctx.ports.smtp}  web+REST http://127.0.0.1:${ctx.ports.smtpWeb}  maildev ${v} (node ${process.version})`,
+      );
+    },
+
+    wipe() {
+      rmSync(data, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  });
+}

@@ -1,0 +1,141 @@
+import type { DevStack } from '@order-platform/devstack';
+import type { PlatformClient } from '@order-platform/e2e';
+import type { Fault } from './catalogue';
+import { type Observed, runChecks } from './checks';
+import { deadLetterCounts } from './dead-letters';
+import type { SystemFacts } from './facts';
+import { FLOW_SKUS, OrderFlow, type PlacedOrder } from './flow';
+import type { FaultRow } from './table';
+
+export interface FaultRunSettings {
+  stack: DevStack;
+  client: PlatformClient;
+  facts: SystemFacts;
+  brokers: string[];
+  ratePerSecond: number;
+  /** Flow before the fault, so that it strikes work under way. */
+  warmMs: number;
+  /** Flow after the fault's end, so that the system is seen taking new orders again. */
+  afterMs: number;
+  /** How long every accepted order may take to settle after the flow stops. */
+  settleTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+const TERMINAL = new Set(['DELIVERED', 'CANCELLED', 'REJECTED']);
+const EMAIL_COUNT: Record<string, number> = { DELIVERED: 2, CANCELLED: 1, REJECTED: 1 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one fault under a flow of orders; the row says what became of those orders. */
+export async function runFault(settings: FaultRunSettings, fault: Fault): Promise<FaultRow> {
+  const { facts, log } = settings;
+  const stockBefore = await facts.stock(FLOW_SKUS);
+  const deadLettersBefore = await deadLetterCounts(settings.brokers);
+  const flow = new OrderFlow(settings.client, { ratePerSecond: settings.ratePerSecond });
+  flow.start();
+  let window: { faultStart: number; faultEnd: number } | Error;
+  try {
+    window = await inject(settings, fault);
+  } catch (error) {
+    window = error instanceof Error ? error : new Error(String(error));
+  }
+  const flowResult = await flow.stop();
+  if (window instanceof Error) throw window;
+  const { faultStart, faultEnd } = window;
+  const { accepted, refused, reasons } = flowResult;
+  log(
+    `${fault.name}: ${accepted.length} orders accepted, ${refused} refused${reasons[0] ? ` (${reasons[0]})` : ''}`,
+  );
+  const settledAt = await settle(settings, accepted);
+  const orderIds = accepted.map((o) => o.orderId);
+  const seen: Observed = {
+    orders: await facts.orders(orderIds),
+    charges: await facts.charges(orderIds),
+    emails: await facts.emails(),
+    views: await facts.views(orderIds),
+    stockBefore,
+    stockAfter: await facts.stock(FLOW_SKUS),
+    deadLettersBefore,
+    deadLettersAfter: await deadLetterCounts(settings.brokers),
+    ...(fault.target === 'smtp' ? { smtpDown: { from: faultStart, to: faultEnd } } : {}),
+  };
+  return {
+    fault: fault.name,
+    accepted: accepted.length,
+    refused,
+    recoverSeconds: settledAt === undefined ? null : Math.max(0, settledAt - faultEnd) / 1000,
+    checks: runChecks(accepted, seen),
+  };
+}
+
+/**
+ * Waits until every accepted order is final at its owner, has its emails, and shows its
+ * final status in the read side; when that is, or undefined at the deadline.
+ */
+async function settle(settings: FaultRunSettings, accepted: PlacedOrder[]): Promise<number | undefined> {
+  const orderIds = accepted.map((o) => o.orderId);
+  const deadline = Date.now() + settings.settleTimeoutMs;
+  let waiting = `${orderIds.length} orders`;
+  while (Date.now() < deadline) {
+    try {
+      const [orders, emails, views] = await Promise.all([
+        settings.facts.orders(orderIds),
+        settings.facts.emails(),
+        settings.facts.viewStatuses(orderIds),
+      ]);
+      const open = orderIds.filter((id) => {
+        const status = orders.get(id)?.status;
+        if (!status || !TERMINAL.has(status)) return true;
+        if ((emails.get(id)?.length ?? 0) < (EMAIL_COUNT[status] ?? 0)) return true;
+        return views.get(id) !== status;
+      });
+      if (open.length === 0) return Date.now();
+      waiting = `${open.length} of ${orderIds.length} orders, e.g. ${open[0]}`;
+    } catch (error) {
+      waiting = `the system does not answer: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    await sleep(1000);
+  }
+  settings.log(`not settled within ${settings.settleTimeoutMs / 1000} s: ${waiting}`);
+  return undefined;
+}
+
+/** Strikes after the warm-up; returns when the fault ended, once the flow has run on after it. */
+async function inject(
+  settings: FaultRunSettings,
+  fault: Fault,
+): Promise<{ faultStart: number; faultEnd: number }> {
+  const { stack, log } = settings;
+  await sleep(settings.warmMs);
+  const faultStart = Date.now();
+  log(`${fault.name}: injecting`);
+  if (fault.kind === 'kill') {
+    const before = await pidOf(stack, fault.target);
+    await stack.kill(fault.target, 'SIGKILL');
+    await waitRestarted(stack, fault.target, before);
+  } else {
+    await stack.hold(fault.target);
+    await sleep(fault.downMs);
+    await stack.release(fault.target);
+  }
+  const faultEnd = Date.now();
+  log(`${fault.name}: ${fault.target} back after ${((faultEnd - faultStart) / 1000).toFixed(1)} s`);
+  await sleep(settings.afterMs);
+  return { faultStart, faultEnd };
+}
+
+async function pidOf(stack: DevStack, name: string): Promise<number | undefined> {
+  return (await stack.status()).find((s) => s.name === name)?.pid;
+}
+
+/** The supervisor has started a new process in place of `oldPid` and it is ready. */
+async function waitRestarted(stack: DevStack, name: string, oldPid: number | undefined): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const state = (await stack.status()).find((s) => s.name === name);
+    if (state && state.pid !== undefined && state.pid !== oldPid && state.ready) return;
+    await sleep(250);
+  }
+  throw new Error(`${name} was not restarted by the supervisor within 300 s`);
+}

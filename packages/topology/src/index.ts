@@ -1,0 +1,2 @@
+export * from './stack-ports';
+export * from './processes';

@@ -5,10 +5,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { KafkaConnectClient } from '@order-platform/messaging';
+import { createPool, KafkaConnectClient } from '@order-platform/messaging';
 import { PLATFORM_CONNECTOR, platformOutboxConnector } from '@order-platform/platform-init/platform';
 import { LoggerModule } from 'nestjs-pino';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { pino } from 'pino';
 import type { Config } from './config';
 import { HealthController } from './health/health.controller';
@@ -55,19 +55,18 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
       providers: [
         {
           provide: ADMIN_POOL,
-          useFactory: () => {
-            const pool = new Pool({
+          // The platform's pool: a connection's error (Postgres restarted), idle or checked
+          // out, is logged and never ends the process.
+          useFactory: () =>
+            createPool({
               connectionString: config.POSTGRES_ADMIN_URL,
-              application_name: config.SERVICE_NAME,
-              connectionTimeoutMillis: 3000,
+              applicationName: config.SERVICE_NAME,
+              connectionTimeoutMs: 3000,
               // A check must not hang on a lock or a stuck backend.
-              statement_timeout: 10_000,
+              statementTimeoutMs: 10_000,
               max: 3,
-            });
-            // An idle client's error (Postgres restarted) must not end the process.
-            pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres client failed'));
-            return pool;
-          },
+              logger,
+            }),
         },
         { provide: CdcMetrics, useFactory: () => new CdcMetrics(config.CONNECTOR_NAME) },
         {

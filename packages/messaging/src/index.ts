@@ -10,7 +10,7 @@ export {
 } from './kafka-client';
 export { KafkaHealth } from './kafka-health';
 export { ensureTopics } from './topics';
-export { createSchemaRegistry, type SchemaRegistry } from './schema-registry';
+export { createSchemaRegistry, type SchemaRegistry, type SchemaRegistryOptions } from './schema-registry';
 export {
   outboxConnectorConfig,
   heartbeatTopic,
@@ -27,9 +27,9 @@ export {
 } from './inbox/migrations';
 export { pruneOutbox, pruneTransactions, type PruneOptions } from './inbox/prune';
 export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
+export { ConsumerRunner, type RunnerStatus } from './consumer/consumer-runner';
+export { defaultEnvelope } from './consumer/envelope';
 export {
-  ConsumerRunner,
-  defaultEnvelope,
   type BatchProgress,
   type ConsumedMessage,
   type ConsumerRunnerOptions,
@@ -39,8 +39,11 @@ export {
   type RunnerHooks,
   type TopicHandler,
   type TopicOrdering,
-} from './consumer/consumer-runner';
-export { PermanentError } from './consumer/errors';
+} from './consumer/types';
+export { DependencyUnavailableError, PermanentError } from './consumer/errors';
+export { routeFailure, type FailureRoute, type FailureStage } from './consumer/failure-routing';
+export { createClient, createPool, POSTGRES_DEFAULTS, type PostgresSettings } from './postgres/pool';
+export { withTimeout } from './timeout';
 export { backoffDelay, type BackoffSettings } from './consumer/backoff';
 export {
   deadLetterTopicName,

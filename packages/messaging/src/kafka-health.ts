@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { withTimeout } from './timeout';
 
 /** Answers "does the cluster answer?" for readiness probes, reusing one admin connection. */
 export class KafkaHealth {
@@ -14,15 +15,7 @@ export class KafkaHealth {
       const cluster = await admin.describeCluster();
       return { brokers: cluster.brokers.length, controller: cluster.controller };
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([probe, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout(probe, timeoutMs, 'Kafka');
   }
 
   async close(): Promise<void> {

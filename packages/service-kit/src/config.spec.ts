@@ -14,6 +14,13 @@ describe('loadConfig', () => {
   it('parses a valid environment and applies defaults', () => {
     const config = loadConfig(baseConfigSchema, validEnv);
     expect(config).toMatchObject({ PORT: 3000, LOG_LEVEL: 'info', HOST: '0.0.0.0' });
+    expect(config).toMatchObject({
+      PG_STATEMENT_TIMEOUT_MS: 15_000,
+      PG_LOCK_TIMEOUT_MS: 5_000,
+      PG_CONNECTION_TIMEOUT_MS: 3_000,
+      KAFKA_SESSION_TIMEOUT_MS: 10_000,
+      HOUSEKEEPING_INTERVAL_MS: 300_000,
+    });
   });
 
   it('names every missing and every bad setting in one error', () => {

@@ -16,6 +16,26 @@ export const baseConfigSchema = z.object({
   KAFKA_BROKERS: hostPorts,
   SCHEMA_REGISTRY_URL: z.url({ protocol: /^https?$/ }),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Longest one SQL statement may run before Postgres cancels it; 0 = no limit. */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Longest a statement may wait for a row or table lock before it fails (and is retried). */
+  PG_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Longest a new Postgres connection, or a wait for a free one in the pool, may take. */
+  PG_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+  /** Connections in the service's pool. */
+  PG_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  /** Deadline of one schema registry request. */
+  SCHEMA_REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * How long a consumer that died without leaving (SIGKILL, crash) keeps its partitions
+   * before the group hands them to the others or to its restarted self. Every single
+   * handler step must end well within it (the runner heartbeats between steps).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+  /** How often housekeeping runs (inbox rows pruned); 0 = never. */
+  HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /** Inbox rows younger than this are kept even below the committed offset (covers offset resets). */
+  INBOX_RETENTION_MS: z.coerce.number().int().min(0).default(86_400_000),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -12,4 +12,6 @@ export {
   type MessagingState,
 } from './messaging/messaging.lifecycle';
 export { withTransaction } from './db/transaction';
+export { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
+export { readiness, type Readiness, type ReadinessInput } from './health/readiness';
 export { HEALTH_DETAILS, type HealthDetails } from './health/health-details';

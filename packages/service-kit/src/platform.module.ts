@@ -7,10 +7,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { pino } from 'pino';
 import {
   createKafka,
+  createPool,
   createSchemaRegistry,
   KafkaHealth,
   OutboxWriter,
@@ -18,12 +19,14 @@ import {
 } from '@order-platform/messaging';
 import type { BaseConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
 import { MessagingLifecycle } from './messaging/messaging.lifecycle';
 import { CONFIG, KAFKA, KAFKA_HEALTH, OUTBOX_WRITER, PG_POOL, SCHEMA_REGISTRY } from './tokens';
 
 /**
  * The infrastructure every service shares: its configuration, a JSON logger, a Postgres
- * pool on its own role and schema, a Kafka client, and the health endpoints.
+ * pool on its own role and schema (it survives Postgres restarts), a Kafka client, the
+ * health endpoints and scheduled housekeeping.
  */
 @Global()
 @Module({})
@@ -60,22 +63,32 @@ export class PlatformModule implements OnApplicationShutdown {
         {
           provide: PG_POOL,
           useFactory: () =>
-            new Pool({
+            createPool({
               connectionString: config.DATABASE_URL,
-              application_name: config.SERVICE_NAME,
-              connectionTimeoutMillis: 3000,
-              max: 10,
+              applicationName: config.SERVICE_NAME,
+              statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+              lockTimeoutMs: config.PG_LOCK_TIMEOUT_MS,
+              connectionTimeoutMs: config.PG_CONNECTION_TIMEOUT_MS,
+              max: config.PG_POOL_MAX,
+              logger,
             }),
         },
         { provide: KAFKA, useValue: kafka },
         { provide: KAFKA_HEALTH, useFactory: () => new KafkaHealth(kafka) },
-        { provide: SCHEMA_REGISTRY, useFactory: () => createSchemaRegistry(config.SCHEMA_REGISTRY_URL) },
+        {
+          provide: SCHEMA_REGISTRY,
+          useFactory: () =>
+            createSchemaRegistry(config.SCHEMA_REGISTRY_URL, {
+              timeoutMs: config.SCHEMA_REGISTRY_TIMEOUT_MS,
+            }),
+        },
         {
           provide: OUTBOX_WRITER,
           inject: [SCHEMA_REGISTRY],
           useFactory: (registry: ReturnType<typeof createSchemaRegistry>) => new OutboxWriter(registry),
         },
         MessagingLifecycle,
+        InboxHousekeeping,
       ],
       exports: [CONFIG, PG_POOL, KAFKA, SCHEMA_REGISTRY, OUTBOX_WRITER, MessagingLifecycle],
     };

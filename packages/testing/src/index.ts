@@ -14,3 +14,4 @@ export { stackControls, type StackControls } from './controls';
 export { useStack } from './context';
 export { freePort, startProcess, startService, waitForHttp, type ServiceProcess } from './service-process';
 export { describeServiceContract, type ServiceUnderTest } from './service-health';
+export { TcpProxy } from './tcp-proxy';

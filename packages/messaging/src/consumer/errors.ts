@@ -10,7 +10,25 @@ export class PermanentError extends Error {
   }
 }
 
-export type FailureKind = 'transient' | 'permanent';
+/**
+ * A whole dependency is unavailable (a database, a registry, a provider whose breaker is
+ * open), not this message. The runner does not count it as an attempt: it holds the
+ * partition and tries the same message again, with backoff, until the dependency answers.
+ * Handlers throw it for their own dependencies; the runner raises it for Postgres and the
+ * schema registry.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${dependency} unavailable: ${reason}`, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+export type FailureKind = 'transient' | 'permanent' | 'outage';
 
 export function isPermanent(error: unknown): boolean {
   return error instanceof PermanentError;
@@ -24,16 +42,24 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * Sorts a decode failure: the registry being unreachable or failing (no status, 5xx, 429)
- * may pass, so it is transient; anything else (bad magic byte, truncated Avro, an id the
- * registry answers 404 for) will fail the same way on every attempt.
+ * What a registry client (mappersmith) or fetch (undici) says when it never got an answer.
+ * mappersmith reports a refused connection or its own timeout as "status 400" with the
+ * socket's message, so the message decides, not the status.
+ */
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|EPIPE|socket hang up|fetch failed|other side closed|Timeout \(\d+ms\)|timed? ?out|aborted/i;
+
+/**
+ * Sorts a decode failure: the registry unreachable or failing (no answer, a timeout, 5xx,
+ * 429) is an outage of the registry, not of this message; anything else (bad magic byte,
+ * truncated Avro, an id the registry answers 404 for) will fail the same way on every
+ * attempt, so it is permanent.
  */
 export function classifyDecodeError(error: unknown): Error {
   const status = statusOf(error);
   const message = error instanceof Error ? error.message : String(error);
-  const network = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed/i.test(message);
-  if (network || (status !== undefined && (status >= 500 || status === 429))) {
-    return error instanceof Error ? error : new Error(message);
+  if (UNREACHABLE.test(message) || (status !== undefined && (status >= 500 || status === 429))) {
+    return new DependencyUnavailableError('schema registry', message, { cause: error });
   }
   return new PermanentError(`cannot decode message: ${message}`, { cause: error });
 }

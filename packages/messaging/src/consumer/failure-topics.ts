@@ -62,3 +62,14 @@ export function copyHeaders(headers: IHeaders | undefined): IHeaders {
   }
   return out;
 }
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * How long a retry topic keeps its records: well past its delay (a record parked there
+ * must still exist when it is due, even after the group was stopped a while), and never
+ * less than a week.
+ */
+export function retryTopicRetentionMs(delayMs: number): number {
+  return Math.max(WEEK_MS, 10 * delayMs);
+}

@@ -47,14 +47,16 @@ export class TransactionalMover {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (!stillOwned())
         throw new Error(`partition ${topic}[${partition}] is no longer assigned: not moving its record`);
-      const producer = await this.producer(transactionalId);
       let transaction: Transaction;
       try {
+        const producer = await this.producer(transactionalId);
         transaction = await producer.transaction();
       } catch (error) {
-        // "There is already an ongoing transaction": the producer's state is stuck.
+        // A producer that cannot connect (Kafka restarting) or is stuck in "There is
+        // already an ongoing transaction": throw it away and make a new one after a backoff.
         lastError = error;
         await this.discard(transactionalId);
+        await sleep(backoffDelay(attempt, { initialDelayMs: 100, maxDelayMs: 2000, factor: 2 }));
         continue;
       }
       try {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { createClient } from '../postgres/pool';
 
 /**
  * The messaging tables, as versioned SQL applied in order by runMigrations below.
@@ -72,7 +72,12 @@ export async function runMigrations({
   ledger,
 }: RunMigrationsOptions): Promise<number[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(ledger)) throw new Error(`not a plain table name: "${ledger}"`);
-  const client = new Client({ connectionString: databaseUrl });
+  // No statement timeout: a migration may rewrite a big table; the lock timeout still applies.
+  const client = createClient({
+    connectionString: databaseUrl,
+    applicationName: 'migrations',
+    statementTimeoutMs: 0,
+  });
   await client.connect();
   const applied: number[] = [];
   try {

@@ -6,6 +6,7 @@ import { KafkaHealth } from '@order-platform/messaging';
 import { MessagingLifecycle } from '../messaging/messaging.lifecycle';
 import { KAFKA_HEALTH, PG_POOL } from '../tokens';
 import { readHealthDetails } from './health-details';
+import { readiness } from './readiness';
 
 type CheckResult = { status: 'up' } & Record<string, unknown>;
 
@@ -35,9 +36,11 @@ export class HealthController {
   }
 
   /**
-   * Ready only when the service's own database and Kafka both answer and its messaging is
-   * running (migrations applied, consumers started). The service's own `details` are
-   * reported beside the checks without deciding.
+   * 200 `ok` when the service's own database and Kafka answer and every consumer group is
+   * consuming; 200 `degraded` (with `reasons`) while a group holds partitions waiting for a
+   * dependency; 503 `unavailable` (with `reasons`) when the database or Kafka does not
+   * answer, messaging has not started, or a group is not consuming. The service's own
+   * `details` are reported beside the checks without deciding.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<object> {
@@ -50,9 +53,15 @@ export class HealthController {
       readHealthDetails(this.moduleRef),
     ]);
     const messaging = this.messaging.current;
-    const ok = database.status === 'up' && kafka.status === 'up' && messaging.status === 'running';
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', checks: { database, kafka, messaging }, details };
+    const consumers = this.messaging.runnerStatuses;
+    const verdict = readiness({ database, kafka, messaging, runners: consumers });
+    res.status(verdict.status === 'unavailable' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return {
+      status: verdict.status,
+      reasons: verdict.reasons,
+      checks: { database, kafka, messaging, consumers },
+      details,
+    };
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   type Migration,
   type RetrySettings,
   type RunnerMetrics,
+  type RunnerStatus,
   type SchemaRegistry,
   type TopicHandler,
 } from '@order-platform/messaging';
@@ -82,6 +83,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     return this.state;
   }
 
+  /** Each consumer group's runner: running, waiting for a dependency, restarting its consumer… */
+  get runnerStatuses(): Record<string, RunnerStatus> {
+    return Object.fromEntries(this.runners.map(({ groupId, runner }) => [groupId, runner.status]));
+  }
+
   async metrics(): Promise<Record<string, RunnerMetrics>> {
     const entries = await Promise.all(
       this.runners.map(async ({ groupId, runner }) => [groupId, await runner.metrics()] as const),
@@ -109,6 +115,28 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  private runner(definition: ConsumerDefinition): ConsumerRunner {
+    return new ConsumerRunner({
+      kafka: this.kafka,
+      pool: this.pool,
+      registry: this.registry,
+      groupId: definition.groupId,
+      handlers: definition.handlers,
+      sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      ...(definition.batchSize ? { batchSize: definition.batchSize } : {}),
+      ...(definition.retry ? { retry: definition.retry } : {}),
+      ...(definition.partitionsConsumedConcurrently
+        ? { partitionsConsumedConcurrently: definition.partitionsConsumedConcurrently }
+        : {}),
+      logger: {
+        debug: (obj, msg) => this.logger.debug({ ...obj, msg }),
+        info: (obj, msg) => this.logger.log({ ...obj, msg }),
+        warn: (obj, msg) => this.logger.warn({ ...obj, msg }),
+        error: (obj, msg) => this.logger.error({ ...obj, msg }),
+      },
+    });
+  }
+
   private async startWithRetries(): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
@@ -122,29 +150,18 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
           });
         }
         for (const task of this.optional<StartupTask>(STARTUP_TASKS)) await task();
-        for (const definition of this.optional<ConsumerDefinition>(CONSUMERS)) {
-          if (this.stopping) return;
-          const runner = new ConsumerRunner({
-            kafka: this.kafka,
-            pool: this.pool,
-            registry: this.registry,
-            groupId: definition.groupId,
-            handlers: definition.handlers,
-            ...(definition.batchSize ? { batchSize: definition.batchSize } : {}),
-            ...(definition.retry ? { retry: definition.retry } : {}),
-            ...(definition.partitionsConsumedConcurrently
-              ? { partitionsConsumedConcurrently: definition.partitionsConsumedConcurrently }
-              : {}),
-            logger: {
-              debug: (obj, msg) => this.logger.debug({ ...obj, msg }),
-              info: (obj, msg) => this.logger.log({ ...obj, msg }),
-              warn: (obj, msg) => this.logger.warn({ ...obj, msg }),
-              error: (obj, msg) => this.logger.error({ ...obj, msg }),
-            },
-          });
-          await runner.start();
-          this.runners.push({ groupId: definition.groupId, runner });
-        }
+        if (this.stopping) return;
+        // All groups join at once: each join waits out the broker's initial rebalance delay,
+        // so one after the other would add that up per group.
+        const started = await Promise.allSettled(
+          this.optional<ConsumerDefinition>(CONSUMERS).map((definition) => {
+            const runner = this.runner(definition);
+            this.runners.push({ groupId: definition.groupId, runner });
+            return runner.start();
+          }),
+        );
+        const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
         this.state = { status: 'running', consumers: this.runners.map((r) => r.groupId) };
         this.logger.log(`messaging ready: ${this.runners.length} consumer group(s)`);
         return;

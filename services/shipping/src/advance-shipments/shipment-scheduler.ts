@@ -12,8 +12,12 @@ import { AdvanceDueShipments } from './advance-due-shipments.handler';
 /**
  * Polls for due shipments every SHIPPING_POLL_INTERVAL_MS. The schedule lives in the
  * shipments table, so a restarted (or another) instance continues where this one stopped.
- * A failed poll (database away) is logged and tried again at the next tick.
+ * A failed poll (database away) is logged and tried again, backing off up to
+ * MAX_BACKOFF_MS while the failures last, so an outage does not turn into a storm of
+ * connection attempts; the first good poll returns to the normal interval.
  */
+const MAX_BACKOFF_MS = 5_000;
+
 @Injectable()
 export class ShipmentScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ShipmentScheduler.name);
@@ -21,6 +25,7 @@ export class ShipmentScheduler implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<void> | undefined;
   private stopped = false;
   private lastError: string | undefined;
+  private failures = 0;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -44,7 +49,13 @@ export class ShipmentScheduler implements OnApplicationBootstrap, BeforeApplicat
         this.running = undefined;
         this.schedule();
       });
-    }, this.config.SHIPPING_POLL_INTERVAL_MS);
+    }, this.delay());
+  }
+
+  private delay(): number {
+    const interval = this.config.SHIPPING_POLL_INTERVAL_MS;
+    if (this.failures === 0) return interval;
+    return Math.max(interval, Math.min(MAX_BACKOFF_MS, interval * 2 ** Math.min(this.failures, 16)));
   }
 
   private async tick(): Promise<void> {
@@ -52,7 +63,9 @@ export class ShipmentScheduler implements OnApplicationBootstrap, BeforeApplicat
       await this.advance.run();
       if (this.lastError) this.logger.log('scheduler recovered');
       this.lastError = undefined;
+      this.failures = 0;
     } catch (error) {
+      this.failures += 1;
       const message = error instanceof Error ? error.message : String(error);
       // One line per distinct failure, not one per tick while the database is away.
       if (message !== this.lastError) this.logger.warn({ err: error }, `scheduler poll failed: ${message}`);

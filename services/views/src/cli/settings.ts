@@ -1,11 +1,11 @@
 import {
   createKafka,
+  createPool,
   createSchemaRegistry,
   migrateMessaging,
   parseBrokers,
   runMigrations,
 } from '@order-platform/messaging';
-import { Pool } from 'pg';
 import { migrations } from '../db/migrations';
 import type { ReplayDependencies } from '../replay/replay';
 
@@ -23,10 +23,15 @@ export function replayDependencies(
   const brokers = env.KAFKA_BROKERS ?? `127.0.0.1:${env.KAFKA_PORT ?? '9092'}`;
   const registryUrl =
     env.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${env.REGISTRY_PORT ?? '8080'}/apis/ccompat/v7`;
-  const pool = new Pool({
+  // A rebuild's bulk statements and its swap's locks may take long: no statement or lock
+  // timeout here, only the platform's connection handling (a Postgres restart is logged,
+  // not fatal).
+  const pool = createPool({
     connectionString: databaseUrl,
-    application_name: 'views-replay',
+    applicationName: 'views-replay',
     max: connections,
+    statementTimeoutMs: 0,
+    lockTimeoutMs: 0,
   });
   const kafka = createKafka({ brokers: parseBrokers(brokers), clientId: 'views-replay' });
   return {

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { defaultEnvelope } from './consumer-runner';
+import { defaultEnvelope } from './envelope';
 import { isPermanent } from './errors';
 
 const message = (headers: Record<string, string> = {}, key = 'order-1'): KafkaMessage => ({

@@ -1,0 +1,93 @@
+import type { Pool, PoolClient } from 'pg';
+import type { EventEnvelope } from '../consumer/types';
+
+/** What the inbox says about a message: new (apply it), already handled, or older than the last applied. */
+export type InboxVerdict = 'new' | 'duplicate' | 'stale';
+
+export interface InboxEntry {
+  groupId: string;
+  /** The topic the handler is declared for (a retry topic's original): stale detection is per declared topic. */
+  declaredTopic: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  envelope: EventEnvelope;
+}
+
+/**
+ * Writes the inbox row (tables: ./migrations.ts) and decides: duplicate (row already
+ * there), stale (not newer than the last applied message of its aggregate: compared by
+ * sequence, then dispatch time; recorded as such), or new.
+ */
+export async function recordInInbox(client: PoolClient, entry: InboxEntry): Promise<InboxVerdict> {
+  const { groupId, envelope } = entry;
+  const inserted = await client.query(
+    `insert into message_transactions
+       (consumer_group, message_id, topic, partition, "offset", aggregate_id, sequence, occurred_at, outcome)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, 'applied')
+     on conflict (consumer_group, message_id) do nothing`,
+    [
+      groupId,
+      envelope.eventId,
+      entry.topic,
+      entry.partition,
+      entry.offset,
+      envelope.aggregateId,
+      envelope.sequence.toString(),
+      envelope.occurredAt,
+    ],
+  );
+  if (inserted.rowCount === 0) return 'duplicate';
+  // One statement both checks and moves the position, and its row lock orders two
+  // instances that briefly both hold the aggregate's partition around a rebalance.
+  const newer = await client.query(
+    `insert into message_aggregate_positions as p (consumer_group, topic, aggregate_id, sequence, occurred_at, message_id)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (consumer_group, topic, aggregate_id) do update
+       set sequence = excluded.sequence, occurred_at = excluded.occurred_at,
+           message_id = excluded.message_id, updated_at = now()
+       where (excluded.sequence, excluded.occurred_at) > (p.sequence, p.occurred_at)`,
+    [
+      groupId,
+      entry.declaredTopic,
+      envelope.aggregateId,
+      envelope.sequence.toString(),
+      envelope.occurredAt,
+      envelope.eventId,
+    ],
+  );
+  if (newer.rowCount === 0) {
+    await client.query(
+      `update message_transactions set outcome = 'stale' where consumer_group = $1 and message_id = $2`,
+      [groupId, envelope.eventId],
+    );
+    return 'stale';
+  }
+  return 'new';
+}
+
+/**
+ * The runner's transaction driver: `work` in one transaction on a pooled connection,
+ * committed when it returns, rolled back when it throws. A connection whose rollback
+ * fails too is broken (Postgres went away): it is destroyed, not put back in the pool.
+ */
+export async function inInboxTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

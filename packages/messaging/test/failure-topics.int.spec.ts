@@ -1,0 +1,72 @@
+import { ConfigResourceTypes } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from '@order-platform/testing';
+import { ConsumerRunner, deadLetterTopicName, ensureTopics, retryTopicName } from '../src';
+import { RunnerFixture } from './runner-fixture';
+
+/** Retry topics keep their records past their delay: set on creation, raised on a topic that keeps less. */
+describe('failure topics made by the runner', () => {
+  const stack = useStack();
+  const fixture = new RunnerFixture(stack);
+  const WEEK = 7 * 24 * 60 * 60 * 1000;
+
+  beforeAll(async () => {
+    await fixture.setUp();
+  });
+
+  afterAll(async () => {
+    await fixture.tearDown();
+  });
+
+  async function retention(topics: string[]): Promise<Record<string, string | undefined>> {
+    const admin = fixture.kafka.admin();
+    await admin.connect();
+    try {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['retention.ms'],
+        })),
+      });
+      return Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('creates retry topics retained max(7 days, 10 × delay), raises a short one, and keeps dead letters for ever', async () => {
+    const topic = await fixture.topic('retention', 1);
+    const group = fixture.group('retention');
+    const [first, second, dlq] = [
+      retryTopicName(group, topic, 1),
+      retryTopicName(group, topic, 2),
+      deadLetterTopicName(group, topic),
+    ];
+    // A retry topic from before retention was set, keeping records one minute only.
+    const admin = fixture.kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [
+      { topic: first, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '60000' }] },
+    ]);
+    await admin.disconnect();
+
+    const runner = new ConsumerRunner({
+      kafka: fixture.kafka,
+      pool: fixture.pool,
+      registry: fixture.registry,
+      groupId: group,
+      handlers: [fixture.recorder(topic)],
+      retry: { retryTopicDelaysMs: [5_000, 3 * WEEK] },
+    });
+    await runner.start();
+    await runner.stop();
+
+    expect(await retention([first, second, dlq])).toEqual({
+      [first]: String(WEEK),
+      [second]: String(30 * WEEK),
+      [dlq]: '-1',
+    });
+  });
+});

@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image recipe for the whole workspace:
-#   --target service --build-arg SERVICE=<basket|order|payment|shipping|email|views|payment-provider> [--build-arg PORT=<port>]
+#   --target service --build-arg SERVICE=<basket|order|payment|shipping|email|views|payment-provider|cdc-watchdog> [--build-arg PORT=<port>]
 #       a production-only copy of one service or of the payment provider simulator (pnpm deploy,
 #       by package name @order-platform/<SERVICE>), run as `node dist/main.js`
 #   --target init

@@ -1,8 +1,19 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DependencyUnavailableError } from '@order-platform/messaging';
 import { CONFIG } from '@order-platform/service-kit';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import type { OrderEmail } from '../domain/order-email';
+
+/** nodemailer's codes for a server it could not talk to (refused, timed out, dropped, not found). */
+const OUTAGE_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET']);
+
+export function isSinkOutage(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
+  return typeof responseCode === 'number' && responseCode >= 400 && responseCode < 500;
+}
 
 /** Hands emails to the SMTP server (maildev in development). */
 @Injectable()
@@ -21,17 +32,30 @@ export class SmtpMailer implements OnApplicationShutdown {
     });
   }
 
-  /** Sends the email under `messageId`; returns the Message-ID the server accepted. */
+  /**
+   * Sends the email under `messageId`; returns the Message-ID the server accepted. A server
+   * that cannot be reached, or answers "try again later" (4xx), is an outage of the sink,
+   * not a fault of this email: the consumer holds its partition and tries again when the
+   * server answers, instead of parking every email of the outage in retry topics.
+   */
   async send(email: OrderEmail, messageId: string): Promise<string> {
-    const info = (await this.transport.sendMail({
-      from: this.config.EMAIL_FROM,
-      to: email.recipient,
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      messageId,
-    })) as { messageId?: string };
-    return info.messageId ?? messageId;
+    try {
+      const info = (await this.transport.sendMail({
+        from: this.config.EMAIL_FROM,
+        to: email.recipient,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId,
+      })) as { messageId?: string };
+      return info.messageId ?? messageId;
+    } catch (error) {
+      if (isSinkOutage(error)) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new DependencyUnavailableError('smtp', reason, { cause: error });
+      }
+      throw error;
+    }
   }
 
   onApplicationShutdown(): void {

@@ -81,7 +81,7 @@ describe('the system heals from every fault by itself', () => {
             ratePerSecond: Number(process.env.FAULTS_RATE ?? 3),
             warmMs: 5_000,
             afterMs: 10_000,
-            settleTimeoutMs: 240_000,
+            settleTimeoutMs: Number(process.env.FAULTS_SETTLE_TIMEOUT_MS ?? 240_000),
             log,
           },
           fault,

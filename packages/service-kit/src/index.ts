@@ -13,5 +13,6 @@ export {
 } from './messaging/messaging.lifecycle';
 export { withTransaction } from './db/transaction';
 export { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
+export { PollLoop, type PollLoopOptions, type PollLogger } from './poll/poll-loop';
 export { readiness, type Readiness, type ReadinessInput } from './health/readiness';
 export { HEALTH_DETAILS, type HealthDetails } from './health/health-details';

@@ -84,7 +84,7 @@ describe('shipping through a Postgres outage', () => {
       const output = service.output();
       return (await readyStatus(service)) === 503 &&
         output.includes('scheduler poll failed') &&
-        output.includes('housekeeping round failed')
+        output.includes('housekeeping poll failed')
         ? true
         : undefined;
     });

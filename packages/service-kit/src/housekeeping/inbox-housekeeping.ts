@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { type Kafka, pruneTransactions, withTimeout } from '@order-platform/messaging';
 import type { BaseConfig } from '../config';
 import { MessagingLifecycle } from '../messaging/messaging.lifecycle';
+import { PollLoop } from '../poll/poll-loop';
 import { CONFIG, KAFKA, PG_POOL } from '../tokens';
 
 /** A prune round that has not finished by then is abandoned and logged; the next round tries again. */
@@ -24,25 +25,29 @@ const ROUND_TIMEOUT_MS = 60_000;
 @Injectable()
 export class InboxHousekeeping implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Housekeeping');
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollLoop;
 
   constructor(
     @Inject(CONFIG) private readonly config: BaseConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly messaging: MessagingLifecycle,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.HOUSEKEEPING_INTERVAL_MS > 0) this.schedule();
+  ) {
+    this.loop = new PollLoop({
+      name: 'housekeeping',
+      intervalMs: config.HOUSEKEEPING_INTERVAL_MS,
+      work: () => this.runOnce(),
+      unref: true,
+      logger: this.logger,
+    });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+  onApplicationBootstrap(): void {
+    if (this.config.HOUSEKEEPING_INTERVAL_MS > 0) this.loop.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One round now: the number of inbox rows deleted (undefined while messaging is not running yet). */
@@ -55,24 +60,5 @@ export class InboxHousekeeping implements OnApplicationBootstrap, BeforeApplicat
     );
     if (deleted > 0) this.logger.log({ deleted, msg: 'inbox rows pruned' });
     return deleted;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.runOnce()
-        .then(
-          () => undefined,
-          (error: unknown) =>
-            this.logger.warn(
-              `housekeeping round failed: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-        )
-        .finally(() => {
-          this.round = undefined;
-          this.schedule();
-        });
-    }, this.config.HOUSEKEEPING_INTERVAL_MS);
-    this.timer.unref();
   }
 }

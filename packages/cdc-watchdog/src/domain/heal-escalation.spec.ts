@@ -9,6 +9,7 @@ const stalled = (at: number, over: Partial<HealInput> = {}): HealInput => ({
   connectorMissing: false,
   canRecreate: true,
   restarting: false,
+  tasksRunning: false,
   slot: { activePid: null, activePidIsWalsender: false },
   ...over,
 });
@@ -108,5 +109,16 @@ describe('decideHeal', () => {
     expect(decideHeal(memory, stalled(30_000), THRESHOLD).decision.action).toEqual({
       kind: 'restart-connector',
     });
+  });
+
+  it('only ends the zombie beside a RUNNING task, and gives that task time to start before a restart', () => {
+    const zombie = { activePid: 4242, activePidIsWalsender: true };
+    const first = decideHeal(NO_HEALS, stalled(0, { tasksRunning: true, slot: zombie }), THRESHOLD);
+    expect(first.decision.action).toEqual({ kind: 'terminate-walsender', pid: 4242, thenRestart: false });
+    const starting = decideHeal(first.memory, stalled(40_000, { tasksRunning: true }), THRESHOLD);
+    expect(starting.decision.action).toBeUndefined();
+    expect(starting.decision.reason).toMatch(/still starting/);
+    const stuck = decideHeal(first.memory, stalled(80_000, { tasksRunning: true }), THRESHOLD);
+    expect(stuck.decision.action).toEqual({ kind: 'restart-connector' });
   });
 });

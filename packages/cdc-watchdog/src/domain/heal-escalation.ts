@@ -44,6 +44,8 @@ export interface HealInput {
   canRecreate: boolean;
   /** The connector or a task is RESTARTING. */
   restarting: boolean;
+  /** The connector and every one of its tasks (at least one) are RUNNING. */
+  tasksRunning: boolean;
   slot?: { activePid: number | null; activePidIsWalsender: boolean };
 }
 
@@ -53,6 +55,14 @@ export interface HealDecision {
 }
 
 export const NO_HEALS: HealMemory = { healsThisStall: 0 };
+
+/**
+ * How long a RUNNING task may take to start streaming after a heal before it is restarted:
+ * a Debezium task started beside a zombie waits up to 12 x 5 s for the zombie's JMX metrics
+ * to go before it takes the slot. A restart inside that window only makes one more zombie
+ * ("Coordinator didn't stop in the expected time") and starts the wait again.
+ */
+export const TASK_START_GRACE_MS = 75_000;
 
 export function decideHeal(
   memory: HealMemory,
@@ -77,7 +87,9 @@ export function decideHeal(
   }
   const pid = input.slot?.activePid ?? null;
   const restartHung = memory.lastHealAt === undefined || input.at - memory.lastHealAt >= 2 * stallThresholdMs;
-  const thenRestart = !input.restarting || restartHung;
+  // A RUNNING task is waiting for the slot (or for the zombie's metrics): ending the zombie
+  // is enough, and restarting it would make it a zombie too.
+  const thenRestart = !input.tasksRunning && (!input.restarting || restartHung);
   if (pid !== null && !input.slot!.activePidIsWalsender) {
     return healed(
       { kind: 'terminate-walsender', pid, thenRestart },
@@ -90,6 +102,12 @@ export function decideHeal(
       `the slot is held by walsender ${pid} while nothing moves: a stale walsender`,
     );
   }
-  if (!thenRestart) return wait('a restart is under way');
+  if (input.restarting && !restartHung) return wait('a restart is under way');
+  if (
+    input.tasksRunning &&
+    memory.lastHealAt !== undefined &&
+    input.at - memory.lastHealAt < TASK_START_GRACE_MS
+  )
+    return wait('the running task is still starting (Debezium waits up to 60 s for an old task to go)');
   return healed({ kind: 'restart-connector' }, 'the connector and its tasks are restarted');
 }

@@ -143,6 +143,11 @@ export class CdcWatchdog {
         restarting:
           connect.reachable &&
           [connect.value?.state, ...(connect.value?.tasks ?? []).map((t) => t.state)].includes('RESTARTING'),
+        tasksRunning:
+          connect.reachable &&
+          connect.value?.state === 'RUNNING' &&
+          (connect.value.tasks ?? []).length > 0 &&
+          connect.value.tasks.every((t) => t.state === 'RUNNING'),
         slot: slotView && {
           activePid: slotView.activePid,
           activePidIsWalsender: slotView.activePidIsWalsender,

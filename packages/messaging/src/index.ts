@@ -61,3 +61,4 @@ export {
   type RedrivenMessage,
   type RedriveRecord,
 } from './consumer/redrive';
+export { postgresOutageReason } from './postgres/connection-errors';

@@ -6,6 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Pool } from 'pg';
 import { pino } from 'pino';
@@ -19,6 +20,7 @@ import {
 } from '@order-platform/messaging';
 import type { BaseConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { DependencyOutageFilter } from './http/dependency-outage.filter';
 import { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
 import { MessagingLifecycle } from './messaging/messaging.lifecycle';
 import { CONFIG, KAFKA, KAFKA_HEALTH, OUTBOX_WRITER, PG_POOL, SCHEMA_REGISTRY } from './tokens';
@@ -60,6 +62,7 @@ export class PlatformModule implements OnApplicationShutdown {
       controllers: [HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: DependencyOutageFilter },
         {
           provide: PG_POOL,
           useFactory: () =>

@@ -64,7 +64,7 @@ const APP_SERVICES = [
     name: 'email',
     port: 3004,
     dbRole: 'email',
-    extraSettings: ['SMTP_HOST', 'SMTP_PORT', 'ORDER_PAGE_URL'],
+    extraSettings: ['SMTP_HOST', 'SMTP_PORT', 'SMTP_LOOKUP_URL', 'ORDER_PAGE_URL'],
   },
   { name: 'views', port: 3005, dbRole: 'views', extraSettings: [] },
 ] as const;

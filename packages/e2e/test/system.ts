@@ -123,6 +123,7 @@ export class RunningSystem {
           ...common,
           SMTP_HOST: this.stack.smtp.host,
           SMTP_PORT: String(this.stack.smtp.port),
+          SMTP_LOOKUP_URL: this.stack.smtp.webUrl,
           ORDER_PAGE_URL: `${this.running('views')!.process.url}/orders/{orderId}/timeline`,
         };
       case 'views':

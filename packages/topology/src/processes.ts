@@ -121,6 +121,7 @@ export function processEnv(
       ...common,
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(ports.smtp),
+      SMTP_LOOKUP_URL: urls.smtpWebUrl,
       ORDER_PAGE_URL: `http://127.0.0.1:${processPort('views', env)}/orders/{orderId}/timeline`,
     };
   }

@@ -14,6 +14,7 @@ import {
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
+import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, eventually, type ReadEvent } from '@order-platform/contracts/testing';
@@ -68,6 +69,7 @@ describe('email', () => {
       SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
       SMTP_HOST: stack.smtp.host,
       SMTP_PORT: String(stack.smtp.port),
+      SMTP_LOOKUP_URL: stack.smtp.webUrl,
       ORDER_PAGE_URL: `http://127.0.0.1:${viewsPort}/orders/{orderId}/timeline`,
     });
     await waitForHttp(service, '/health/ready', 200, 90_000);
@@ -114,6 +116,38 @@ describe('email', () => {
     } finally {
       await views.stop('SIGTERM');
     }
+  });
+
+  it('settles an earlier attempt by asking the sink: delivered then, not sent again; lost, sent once', async () => {
+    const delivered = anOrderConfirmed({ aggregateId: newOrderId() });
+    const lost = anOrderConfirmed({ aggregateId: newOrderId() });
+    const messageIdOf = (orderId: string) => `<${orderId}.order-confirmed@order-platform.local>`;
+    // A crash after the SMTP server accepted the first email, before the commit: the attempt
+    // is noted and the email is in the sink, but nothing is recorded sent.
+    const smtp = createTransport({ host: stack.smtp.host, port: stack.smtp.port, secure: false });
+    await smtp.sendMail({
+      from: 'orders@order-platform.local',
+      to: delivered.customerEmail,
+      subject: `Your order ${delivered.aggregateId} is confirmed`,
+      text: 'the first attempt',
+      messageId: messageIdOf(delivered.aggregateId),
+    });
+    smtp.close();
+    // The second attempt was noted but never reached the sink.
+    for (const event of [delivered, lost])
+      await db.query('insert into email_send_attempts (message_id) values ($1)', [
+        messageIdOf(event.aggregateId),
+      ]);
+
+    await bus.publish('order.order-confirmed.v1', delivered);
+    await bus.publish('order.order-confirmed.v1', lost);
+    for (const event of [delivered, lost])
+      await eventually(`EmailSent for ${event.aggregateId}`, async () => {
+        const events = sentFor(event.aggregateId);
+        return events.length > 0 ? events : undefined;
+      });
+    expect((await inbox(delivered.aggregateId)).map((m) => m.text.trim())).toEqual(['the first attempt']);
+    expect(await inbox(lost.aggregateId)).toHaveLength(1);
   });
 
   it('sends one email per event, naming the order and linking to its page, and emits EmailSent', async () => {

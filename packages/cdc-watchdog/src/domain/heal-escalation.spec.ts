@@ -111,14 +111,14 @@ describe('decideHeal', () => {
     });
   });
 
-  it('only ends the zombie beside a RUNNING task, and gives that task time to start before a restart', () => {
+  it('gives a RUNNING task time to start after a heal before it is restarted again', () => {
     const zombie = { activePid: 4242, activePidIsWalsender: true };
     const first = decideHeal(NO_HEALS, stalled(0, { tasksRunning: true, slot: zombie }), THRESHOLD);
-    expect(first.decision.action).toEqual({ kind: 'terminate-walsender', pid: 4242, thenRestart: false });
-    const starting = decideHeal(first.memory, stalled(40_000, { tasksRunning: true }), THRESHOLD);
+    expect(first.decision.action).toEqual({ kind: 'terminate-walsender', pid: 4242, thenRestart: true });
+    const starting = decideHeal(first.memory, stalled(30_000, { tasksRunning: true }), THRESHOLD);
     expect(starting.decision.action).toBeUndefined();
     expect(starting.decision.reason).toMatch(/still starting/);
-    const stuck = decideHeal(first.memory, stalled(80_000, { tasksRunning: true }), THRESHOLD);
+    const stuck = decideHeal(first.memory, stalled(40_000, { tasksRunning: true }), THRESHOLD);
     expect(stuck.decision.action).toEqual({ kind: 'restart-connector' });
   });
 });

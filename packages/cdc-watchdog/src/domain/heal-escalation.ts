@@ -57,12 +57,11 @@ export interface HealDecision {
 export const NO_HEALS: HealMemory = { healsThisStall: 0 };
 
 /**
- * How long a RUNNING task may take to start streaming after a heal before it is restarted:
- * a Debezium task started beside a zombie waits up to 12 x 5 s for the zombie's JMX metrics
- * to go before it takes the slot. A restart inside that window only makes one more zombie
- * ("Coordinator didn't stop in the expected time") and starts the wait again.
+ * How long a RUNNING task may take to start streaming after a heal before it is restarted
+ * again: a restarted task needs some seconds to take the slot, and a restart inside that
+ * time only makes one more task that "didn't stop in the expected time".
  */
-export const TASK_START_GRACE_MS = 75_000;
+export const TASK_START_GRACE_MS = 40_000;
 
 export function decideHeal(
   memory: HealMemory,
@@ -87,9 +86,7 @@ export function decideHeal(
   }
   const pid = input.slot?.activePid ?? null;
   const restartHung = memory.lastHealAt === undefined || input.at - memory.lastHealAt >= 2 * stallThresholdMs;
-  // A RUNNING task is waiting for the slot (or for the zombie's metrics): ending the zombie
-  // is enough, and restarting it would make it a zombie too.
-  const thenRestart = !input.tasksRunning && (!input.restarting || restartHung);
+  const thenRestart = !input.restarting || restartHung;
   if (pid !== null && !input.slot!.activePidIsWalsender) {
     return healed(
       { kind: 'terminate-walsender', pid, thenRestart },
@@ -108,6 +105,6 @@ export function decideHeal(
     memory.lastHealAt !== undefined &&
     input.at - memory.lastHealAt < TASK_START_GRACE_MS
   )
-    return wait('the running task is still starting (Debezium waits up to 60 s for an old task to go)');
+    return wait('the running task is still starting');
   return healed({ kind: 'restart-connector' }, 'the connector and its tasks are restarted');
 }

@@ -21,16 +21,33 @@ export class CdcHealer {
         await this.connect.putConnector(this.connectorName, connectorConfig);
         return;
       case 'restart-connector':
-        await this.connect.restartConnector(this.connectorName, { includeTasks: true, onlyFailed: false });
+        await this.restartAfresh(connectorConfig);
         return;
       case 'terminate-walsender':
         await this.terminate(action.pid);
         // A running task retries the slot only every so often; a restart takes it at once.
-        if (action.thenRestart) {
-          await this.connect.restartConnector(this.connectorName, { includeTasks: true, onlyFailed: false });
-        }
+        if (action.thenRestart) await this.restartAfresh(connectorConfig);
         return;
     }
+  }
+
+  /**
+   * Restarts the connector's tasks under a new incarnation tag in their JMX names. A task
+   * that "failed to properly shut down" keeps its Debezium metrics registered in the worker
+   * for good, and a task started with the same names waits 12 x 5 s for each of its two
+   * metric sets before it streams: two minutes of stalled CDC. Under a name of its own
+   * (`custom.metric.tags`) the new task starts at once. Changing the configuration is what
+   * makes Connect stop the tasks and start new ones with it.
+   */
+  private async restartAfresh(known: Record<string, string> | undefined): Promise<void> {
+    const config = (await this.connect.connectorConfig(this.connectorName)) ?? known;
+    if (!config) {
+      await this.connect.restartConnector(this.connectorName, { includeTasks: true, onlyFailed: false });
+      return;
+    }
+    const fresh = { ...config, 'custom.metric.tags': `incarnation=${Date.now().toString(36)}` };
+    delete fresh.name;
+    await this.connect.putConnector(this.connectorName, fresh);
   }
 
   /**

@@ -23,4 +23,17 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'send attempts',
+    sql: `
+      -- Written and committed before each SMTP send, outside the consumer's transaction: an
+      -- attempt without a sent_emails row is one whose outcome is unknown (the commit after
+      -- the send failed), settled by asking the sink before sending again.
+      create table email_send_attempts (
+        message_id text primary key,
+        attempted_at timestamptz not null default now()
+      );
+    `,
+  },
 ];

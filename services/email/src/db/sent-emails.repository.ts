@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { EmailKind } from '../domain/order-email';
 
 export interface SentEmailRow {
@@ -43,6 +43,18 @@ export class SentEmailsRepository {
   }
 
   /** Stores what the mail server said, and returns the order's new version (the EmailSent sequence). */
+  /**
+   * Notes, committed at once on its own connection, that the email is about to be sent;
+   * false when an earlier attempt was noted (its outcome unknown unless it was recorded sent).
+   */
+  async noteAttempt(pool: Pool, messageId: string): Promise<boolean> {
+    const noted = await pool.query(
+      'insert into email_send_attempts (message_id) values ($1) on conflict (message_id) do nothing',
+      [messageId],
+    );
+    return noted.rowCount === 1;
+  }
+
   async markSent(tx: PoolClient, emailId: string, orderId: string, messageId: string): Promise<number> {
     await tx.query('update sent_emails set smtp_message_id = $2, sent_at = clock_timestamp() where id = $1', [
       emailId,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { newEnvelope, outboxEvent } from '@order-platform/contracts';
 import { type EventEnvelope, type OutboxWriter, PermanentError } from '@order-platform/messaging';
-import { CONFIG, OUTBOX_WRITER } from '@order-platform/service-kit';
-import type { PoolClient } from 'pg';
+import { CONFIG, OUTBOX_WRITER, PG_POOL } from '@order-platform/service-kit';
+import type { Pool, PoolClient } from 'pg';
 import type { Config } from '../config';
 import { SentEmailsRepository } from '../db/sent-emails.repository';
 import {
@@ -29,12 +29,12 @@ export interface SendOrderEmailCommand {
  * then the email is sent, then EmailSent goes to the outbox. A failed send throws, the
  * transaction rolls back (row included) and the runner retries.
  *
- * The window that remains: the server accepted the email but the commit then failed (the
- * process died, the database went away). The retry sends it again. It cannot be closed
- * without a transaction spanning SMTP and Postgres; it is narrowed by sending last, just
- * before the commit (nothing that can fail on bad data runs after it), and softened by the
- * deterministic Message-ID, by which mail servers and clients recognise the duplicate.
- * Not sending at all would be worse than a rare second copy.
+ * The window of a side effect outside the transaction: the server accepted the email but
+ * the commit then failed (the process died, the database went away). So each send is first
+ * noted as an attempt, committed on its own; a redelivery that finds an attempt but no sent
+ * row asks the sink (SMTP_LOOKUP_URL) whether the email arrived, under its deterministic
+ * Message-ID, and only sends when it did not. Without a lookup it sends again: not sending
+ * at all would be worse than a rare second copy.
  */
 @Injectable()
 export class SendOrderEmail {
@@ -45,6 +45,7 @@ export class SendOrderEmail {
     @Inject(OUTBOX_WRITER) private readonly outbox: OutboxWriter,
     private readonly emails: SentEmailsRepository,
     private readonly mailer: SmtpMailer,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
   async handle(tx: PoolClient, command: SendOrderEmailCommand, envelope: EventEnvelope): Promise<void> {
@@ -65,7 +66,7 @@ export class SendOrderEmail {
       this.logger.log({ orderId, kind }, 'email already sent');
       return;
     }
-    const accepted = await this.mailer.send(email, messageId);
+    const accepted = await this.sendOnce(email, messageId);
     const sequence = await this.emails.markSent(tx, emailId, orderId, accepted);
     const history = await this.emails.history(tx, orderId);
     const topic = 'email.email-sent.v1';
@@ -92,6 +93,19 @@ export class SendOrderEmail {
       }),
     ]);
     this.logger.log({ orderId, kind, messageId: accepted }, 'email sent');
+  }
+
+  /**
+   * Sends unless an earlier attempt already got it to the sink: the attempt is noted (and
+   * committed) before the send, so a redelivery after a failed commit knows to ask first.
+   */
+  private async sendOnce(email: OrderEmail, messageId: string): Promise<string> {
+    const first = await this.emails.noteAttempt(this.pool, messageId);
+    if (!first && (await this.mailer.wasDelivered(messageId))) {
+      this.logger.log({ messageId }, 'an earlier attempt delivered the email: not sent again');
+      return messageId;
+    }
+    return this.mailer.send(email, messageId);
   }
 
   private compose(facts: OrderEmailFacts): OrderEmail {

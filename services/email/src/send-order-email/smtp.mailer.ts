@@ -58,6 +58,28 @@ export class SmtpMailer implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Whether the sink already holds the email sent under `messageId` (maildev's
+   * GET /email); false without SMTP_LOOKUP_URL. A sink that does not answer is an outage.
+   */
+  async wasDelivered(messageId: string): Promise<boolean> {
+    const url = this.config.SMTP_LOOKUP_URL;
+    if (url === undefined) return false;
+    const bare = messageId.replace(/^<|>$/g, '');
+    let emails: { messageId?: string }[];
+    try {
+      const response = await fetch(new URL('/email', url), {
+        signal: AbortSignal.timeout(this.config.SMTP_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`GET /email answered ${response.status}`);
+      emails = (await response.json()) as { messageId?: string }[];
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DependencyUnavailableError('smtp', `lookup: ${reason}`, { cause: error });
+    }
+    return emails.some((e) => e.messageId?.replace(/^<|>$/g, '') === bare);
+  }
+
   onApplicationShutdown(): void {
     this.transport.close();
   }

@@ -45,7 +45,10 @@ export class CdcHealer {
       await this.connect.restartConnector(this.connectorName, { includeTasks: true, onlyFailed: false });
       return;
     }
-    const fresh = { ...config, 'custom.metric.tags': `incarnation=${Date.now().toString(36)}` };
+    const fresh: Record<string, string> = {
+      ...config,
+      'custom.metric.tags': `incarnation=${Date.now().toString(36)}`,
+    };
     delete fresh.name;
     await this.connect.putConnector(this.connectorName, fresh);
   }

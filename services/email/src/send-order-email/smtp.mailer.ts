@@ -60,7 +60,7 @@ export class SmtpMailer implements OnApplicationShutdown {
 
   /**
    * Whether the sink already holds the email sent under `messageId` (maildev's
-   * GET /email); false without SMTP_LOOKUP_URL. A sink that does not answer is an outage.
+   * GET /email?messageId=…); false without SMTP_LOOKUP_URL. A sink that does not answer is an outage.
    */
   async wasDelivered(messageId: string): Promise<boolean> {
     const url = this.config.SMTP_LOOKUP_URL;
@@ -68,7 +68,10 @@ export class SmtpMailer implements OnApplicationShutdown {
     const bare = messageId.replace(/^<|>$/g, '');
     let emails: { messageId?: string }[];
     try {
-      const response = await fetch(new URL('/email', url), {
+      // maildev filters its list by any field in dot notation: only this email comes back.
+      const lookup = new URL('/email', url);
+      lookup.searchParams.set('messageId', bare);
+      const response = await fetch(lookup, {
         signal: AbortSignal.timeout(this.config.SMTP_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`GET /email answered ${response.status}`);

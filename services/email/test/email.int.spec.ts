@@ -142,9 +142,9 @@ describe('email', () => {
     await bus.publish('order.order-confirmed.v1', delivered);
     await bus.publish('order.order-confirmed.v1', lost);
     for (const event of [delivered, lost])
-      await eventually(`EmailSent for ${event.aggregateId}`, async () => {
+      await eventually(`EmailSent for ${event.aggregateId}`, () => {
         const events = sentFor(event.aggregateId);
-        return events.length > 0 ? events : undefined;
+        return Promise.resolve(events.length > 0 ? events : undefined);
       });
     expect((await inbox(delivered.aggregateId)).map((m) => m.text.trim())).toEqual(['the first attempt']);
     expect(await inbox(lost.aggregateId)).toHaveLength(1);

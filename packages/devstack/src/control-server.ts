@@ -41,7 +41,16 @@ export class ControlServer {
     this.supervisor.close();
   }
 
+  /** Nothing supervised and no request being answered: the daemon may go. */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.supervisor.idle();
+  }
+
+  private inFlight = 0;
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight += 1;
+    res.once('close', () => (this.inFlight -= 1));
     const route = `${req.method} ${req.url}`;
     try {
       switch (route) {

@@ -48,8 +48,15 @@ rmSync(socket, { force: true });
 log(`daemon: pid ${process.pid} supervises ${ctx.stackDir} (socket ${socket})`);
 
 let closing = false;
-// Let the last answer reach its asker first.
-const control = new ControlServer(ctx, log, () => setTimeout(() => shutdown('everything is down'), 200));
+let idleTimer: NodeJS.Timeout | undefined;
+// Let the last answer reach its asker first, and stay for the next asker: a command that
+// follows at once (`services down`, then `up`) must not reach a daemon on its way out.
+const control = new ControlServer(ctx, log, () => {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (control.idle) shutdown('everything is down');
+  }, 1000);
+});
 
 function shutdown(why: string): void {
   if (closing) return;

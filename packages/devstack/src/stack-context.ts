@@ -1,18 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { stackPorts } from '@order-platform/topology';
+import { join, resolve } from 'node:path';
+import { findRepoRoot, stackPorts } from '@order-platform/topology';
 import type { Component, StackContext } from './component';
 
-/** The monorepo root: the nearest folder upwards holding pnpm-workspace.yaml. */
-export function findRepoRoot(from = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no pnpm-workspace.yaml above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
+export { findRepoRoot };
 
 /** infra/versions.env: NAME=value lines. */
 export function parseVersions(text: string): Record<string, string> {

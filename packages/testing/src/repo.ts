@@ -1,15 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '@order-platform/topology';
 
 /** The monorepo root: the nearest folder upwards holding pnpm-workspace.yaml. */
 export function repoRoot(from = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no pnpm-workspace.yaml above ${from}`);
-    dir = parent;
-  }
-  return dir;
+  return findRepoRoot(from);
 }
 
 /** infra/versions.env, the one place the component versions are kept. */

@@ -1,2 +1,3 @@
 export * from './stack-ports';
 export * from './processes';
+export * from './repo-root';

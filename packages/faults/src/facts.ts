@@ -123,12 +123,15 @@ export class SystemFacts {
   }
 
   /** Orders whose view already shows their final status, counted in SQL (cheap enough to poll). */
-  async viewStatuses(orderIds: string[]): Promise<Map<string, string>> {
-    const { rows } = await this.admin.query<{ order_id: string; status: string }>(
-      'select order_id::text, status from views.order_timeline where order_id = any($1::uuid[])',
+  /** Each order's status in the read side and how many emails its page lists (its tables, directly). */
+  async viewProgress(orderIds: string[]): Promise<Map<string, { status: string; emails: number }>> {
+    const { rows } = await this.admin.query<{ order_id: string; status: string; emails: number }>(
+      `select t.order_id::text, t.status,
+              (select count(*)::int from views.order_timeline_emails e where e.order_id = t.order_id) as emails
+         from views.order_timeline t where t.order_id = any($1::uuid[])`,
       [orderIds],
     );
-    return new Map(rows.map((r) => [r.order_id, r.status]));
+    return new Map(rows.map((r) => [r.order_id, { status: r.status, emails: r.emails }]));
   }
 
   /** The read side's order pages, through its HTTP API as a customer reads them. */

@@ -72,7 +72,7 @@ export async function runFault(settings: FaultRunSettings, fault: Fault): Promis
 
 /**
  * Waits until every accepted order is final at its owner, has its emails, and shows its
- * final status in the read side; when that is, or undefined at the deadline.
+ * final status and those emails in the read side; when that is, or undefined at the deadline.
  */
 async function settle(settings: FaultRunSettings, accepted: PlacedOrder[]): Promise<number | undefined> {
   const orderIds = accepted.map((o) => o.orderId);
@@ -87,13 +87,16 @@ async function settle(settings: FaultRunSettings, accepted: PlacedOrder[]): Prom
       const [orders, emails, views] = await Promise.all([
         settings.facts.orders(orderIds),
         settings.facts.emails(),
-        settings.facts.viewStatuses(orderIds),
+        settings.facts.viewProgress(orderIds),
       ]);
       const open = orderIds.filter((id) => {
         const status = orders.get(id)?.status;
         if (!status || !TERMINAL.has(status)) return true;
-        if ((emails.get(id)?.length ?? 0) < (EMAIL_COUNT[status] ?? 0)) return true;
-        return views.get(id) !== status;
+        const sent = emails.get(id)?.length ?? 0;
+        if (sent < (EMAIL_COUNT[status] ?? 0)) return true;
+        // The emails' own events reach the read side after the sink has them.
+        const view = views.get(id);
+        return view?.status !== status || view.emails < sent;
       });
       if (open.length === 0) return Date.now();
       waiting = `${open.length} of ${orderIds.length} orders, e.g. ${open[0]}`;

@@ -1,6 +1,8 @@
+import { createServer } from 'node:net';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '@order-platform/testing';
-import { migrateMessaging, OutboxWriter, pruneOutbox } from '../src';
+import { DependencyUnavailableError, migrateMessaging, OutboxWriter, pruneOutbox } from '../src';
 import { RunnerFixture, TEST_EVENT_SCHEMA } from './runner-fixture';
 
 /** The outbox writer and the migrations, against a throwaway service schema and role. */
@@ -95,11 +97,43 @@ describe('OutboxWriter and migrateMessaging', () => {
             value: { x: 'y' },
           },
         ]),
-      ).rejects.toThrow();
+      ).rejects.toSatisfy(
+        (error) => error instanceof Error && !(error instanceof DependencyUnavailableError),
+      );
       await tx.query('rollback');
     } finally {
       tx.release();
     }
+  });
+
+  it('reports an unreachable registry as an outage of the registry, writing nothing', async () => {
+    const port = await closedPort();
+    const writer = new OutboxWriter(new SchemaRegistry({ host: `http://127.0.0.1:${port}` }));
+    const topic = await fixture.topic('no-registry');
+    const event = fixture.event('order-r', 1);
+    const tx = await fixture.pool.connect();
+    try {
+      await tx.query('begin');
+      const failure = writer.append(tx, [
+        {
+          topic,
+          subject: `${topic}-value`,
+          schema: TEST_EVENT_SCHEMA,
+          key: event.aggregateId,
+          eventType: 'RunnerTestEvent',
+          eventId: event.eventId,
+          aggregateType: 'order',
+          value: event,
+        },
+      ]);
+      await expect(failure).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(failure).rejects.toMatchObject({ dependency: 'schema registry' });
+      await tx.query('rollback');
+    } finally {
+      tx.release();
+    }
+    const { rows } = await fixture.pool.query('select 1 from outbox where topic = $1', [topic]);
+    expect(rows).toHaveLength(0);
   });
 
   it('keeps the outbox insert-only for the service, and prunes old rows through housekeeping', async () => {
@@ -140,3 +174,13 @@ describe('OutboxWriter and migrateMessaging', () => {
     expect(rows).toHaveLength(1);
   });
 });
+
+/** A local port nothing listens on: one the OS handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

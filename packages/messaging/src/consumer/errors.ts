@@ -50,18 +50,27 @@ const UNREACHABLE =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|EPIPE|socket hang up|fetch failed|other side closed|Timeout \(\d+ms\)|timed? ?out|aborted/i;
 
 /**
- * Sorts a decode failure: the registry unreachable or failing (no answer, a timeout, 5xx,
- * 429) is an outage of the registry, not of this message; anything else (bad magic byte,
- * truncated Avro, an id the registry answers 404 for) will fail the same way on every
- * attempt, so it is permanent.
+ * The registry unreachable or failing (no answer, a timeout, 5xx, 429), as an outage of the
+ * registry, if that is what a registry client's `error` says; else undefined.
  */
-export function classifyDecodeError(error: unknown): Error {
+export function registryOutage(error: unknown): DependencyUnavailableError | undefined {
+  if (error instanceof DependencyUnavailableError) return error;
   const status = statusOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (UNREACHABLE.test(message) || (status !== undefined && (status >= 500 || status === 429))) {
     return new DependencyUnavailableError('schema registry', message, { cause: error });
   }
-  return new PermanentError(`cannot decode message: ${message}`, { cause: error });
+  return undefined;
+}
+
+/**
+ * Sorts a decode failure: the registry being out (registryOutage) is not this message's
+ * fault; anything else (bad magic byte, truncated Avro, an id the registry answers 404 for)
+ * will fail the same way on every attempt, so it is permanent.
+ */
+export function classifyDecodeError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return registryOutage(error) ?? new PermanentError(`cannot decode message: ${message}`, { cause: error });
 }
 
 export function errorText(error: unknown): { error: string; stack?: string } {

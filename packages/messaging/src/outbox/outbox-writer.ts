@@ -1,5 +1,6 @@
 import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { PoolClient } from 'pg';
+import { registryOutage } from '../consumer/errors';
 
 /** One event to publish: the catalogue entry's topic, subject and schema, and the event. */
 export interface OutboxEvent {
@@ -38,10 +39,7 @@ export class OutboxWriter {
     const values: unknown[] = [];
     const tuples: string[] = [];
     for (const [i, event] of events.entries()) {
-      const payload = await this.registry.encode(
-        await this.schemaId(event.subject, event.schema),
-        event.value,
-      );
+      const payload = await this.encode(event);
       values.push(event.eventId, event.aggregateType, event.key, event.eventType, event.topic, payload);
       const o = i * 6;
       tuples.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6})`);
@@ -50,6 +48,20 @@ export class OutboxWriter {
       `insert into ${this.table} (id, aggregatetype, aggregateid, type, topic, payload) values ${tuples.join(', ')}`,
       values,
     );
+  }
+
+  /**
+   * The event in the wire format. The registry being out (the id or the schema not cached
+   * yet, the registry restarting) is an outage, DependencyUnavailableError: a consumer holds
+   * its partition and HTTP answers 503, instead of a message climbing the retry topics to the
+   * dead-letter topic over a registry restart.
+   */
+  private async encode(event: OutboxEvent): Promise<Buffer> {
+    try {
+      return await this.registry.encode(await this.schemaId(event.subject, event.schema), event.value);
+    } catch (error) {
+      throw registryOutage(error) ?? error;
+    }
   }
 
   private schemaId(subject: string, schema: string): Promise<number> {

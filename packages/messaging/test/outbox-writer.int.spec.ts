@@ -2,7 +2,13 @@ import { createServer } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '@order-platform/testing';
-import { DependencyUnavailableError, migrateMessaging, OutboxWriter, pruneOutbox } from '../src';
+import {
+  DependencyUnavailableError,
+  migrateMessaging,
+  OutboxWriter,
+  pruneOutbox,
+  type OutboxEvent,
+} from '../src';
 import { RunnerFixture, TEST_EVENT_SCHEMA } from './runner-fixture';
 
 /** The outbox writer and the migrations, against a throwaway service schema and role. */
@@ -38,16 +44,7 @@ describe('OutboxWriter and migrateMessaging', () => {
     const topic = await fixture.topic('outbox');
     const writer = new OutboxWriter(fixture.registry);
     const event = fixture.event('order-o', 1, 'to the outbox');
-    const entry = {
-      topic,
-      subject: `${topic}-value`,
-      schema: TEST_EVENT_SCHEMA,
-      key: event.aggregateId,
-      eventType: 'RunnerTestEvent',
-      eventId: event.eventId,
-      aggregateType: 'order',
-      value: event,
-    };
+    const entry = entryOf(topic, event);
     const tx = await fixture.pool.connect();
     try {
       await tx.query('begin');
@@ -114,18 +111,7 @@ describe('OutboxWriter and migrateMessaging', () => {
     const tx = await fixture.pool.connect();
     try {
       await tx.query('begin');
-      const failure = writer.append(tx, [
-        {
-          topic,
-          subject: `${topic}-value`,
-          schema: TEST_EVENT_SCHEMA,
-          key: event.aggregateId,
-          eventType: 'RunnerTestEvent',
-          eventId: event.eventId,
-          aggregateType: 'order',
-          value: event,
-        },
-      ]);
+      const failure = writer.append(tx, [entryOf(topic, event)]);
       await expect(failure).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(failure).rejects.toMatchObject({ dependency: 'schema registry' });
       await tx.query('rollback');
@@ -144,16 +130,7 @@ describe('OutboxWriter and migrateMessaging', () => {
       await client.query('begin');
       const entry = (sequence: number) => {
         const event = fixture.event('order-p', sequence);
-        return {
-          topic,
-          subject: `${topic}-value`,
-          schema: TEST_EVENT_SCHEMA,
-          key: event.aggregateId,
-          eventType: 'RunnerTestEvent',
-          eventId: event.eventId,
-          aggregateType: 'order',
-          value: event,
-        };
+        return entryOf(topic, event);
       };
       await writer.append(client, [entry(1), entry(2)]);
       await client.query('commit');
@@ -183,4 +160,18 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** The outbox entry of a runner test event on `topic`. */
+function entryOf(topic: string, event: ReturnType<RunnerFixture['event']>): OutboxEvent {
+  return {
+    topic,
+    subject: `${topic}-value`,
+    schema: TEST_EVENT_SCHEMA,
+    key: event.aggregateId,
+    eventType: 'RunnerTestEvent',
+    eventId: event.eventId,
+    aggregateType: 'order',
+    value: event,
+  };
 }

@@ -55,8 +55,9 @@ function healthy(): Observed {
     ]),
     stockBefore: [{ sku: 'S', available: 10, reserved: 0 }],
     stockAfter: [{ sku: 'S', available: 8, reserved: 2 }],
-    deadLettersBefore: { 'g.t.dlq': 1 },
-    deadLettersAfter: { 'g.t.dlq': 1 },
+    deadLetters: [
+      { topic: 'g.t.dlq', key: 'someone-else', reason: 'order someone-else is not known (round 3)' },
+    ],
   };
 }
 
@@ -134,10 +135,20 @@ describe('the fault checks', () => {
     expect(checkStock(orders, seen).detail).toContain('b is cancelled but holds 1 unit(s)');
   });
 
-  it('find new dead letters, in a new topic too', () => {
+  it("find the suite's orders' dead letters, with their errors, and only those", () => {
     const seen = healthy();
-    seen.deadLettersAfter = { 'g.t.dlq': 3, 'h.t.dlq': 1 };
-    expect(checkDeadLetters(orders, seen).detail).toBe('2 new in g.t.dlq; 1 new in h.t.dlq');
+    const boom = 'boom (round 3)';
+    seen.deadLetters.push(
+      { topic: 'g.t.dlq', key: 'a', reason: boom },
+      { topic: 'g.t.dlq', key: 'b', reason: boom },
+      { topic: 'h.t.dlq', key: 'earlier', reason: 'bad (round 0)' },
+      { topic: 'h.t.dlq', key: null, reason: 'keyless (round 0)' },
+    );
+    expect(checkDeadLetters(orders, seen).detail).toBe(`2 new in g.t.dlq (2× ${boom})`);
+    seen.suiteOrders = new Set(['a', 'b', 'earlier']);
+    expect(checkDeadLetters(orders, seen).detail).toBe(
+      `2 new in g.t.dlq (2× ${boom}); 1 new in h.t.dlq (bad (round 0))`,
+    );
   });
 
   it('list three problems and count the rest', () => {

@@ -1,3 +1,4 @@
+import type { DeadLetter } from './dead-letters';
 import type { EmailFact, EmailKind, OrderFact, StockFact, ViewFact } from './facts';
 import { OUTCOME_OF_TOKEN, type PlacedOrder } from './flow';
 
@@ -15,8 +16,13 @@ export interface Observed {
   views: Map<string, ViewFact | undefined>;
   stockBefore: StockFact[];
   stockAfter: StockFact[];
-  deadLettersBefore: Record<string, number>;
-  deadLettersAfter: Record<string, number>;
+  /** Every message dead-lettered while the fault ran and the system settled. */
+  deadLetters: DeadLetter[];
+  /**
+   * The orders the suite has placed so far, this fault's and earlier ones' (an order of an
+   * earlier fault may reach a dead-letter topic only now). Without it, this fault's orders.
+   */
+  suiteOrders?: ReadonlySet<string>;
   /** While the SMTP sink was down (ms since the epoch): emails owed then are due 60 s after it is back. */
   smtpDown?: { from: number; to: number };
 }
@@ -146,13 +152,25 @@ export function checkStock(placed: PlacedOrder[], seen: Observed): CheckResult {
   return result(problems);
 }
 
-/** Nothing went to a dead-letter topic: a transient fault is not a poison message. */
-export function checkDeadLetters(_placed: PlacedOrder[], seen: Observed): CheckResult {
-  const problems: string[] = [];
-  for (const [topic, count] of Object.entries(seen.deadLettersAfter)) {
-    const added = count - (seen.deadLettersBefore[topic] ?? 0);
-    if (added > 0) problems.push(`${added} new in ${topic}`);
+/**
+ * None of the suite's orders has a message in a dead-letter topic: a transient fault is not a
+ * poison message. Dead letters about orders the suite never placed (events that earlier test
+ * layers made up for orders no service knows) are not the suite's to judge.
+ */
+export function checkDeadLetters(placed: PlacedOrder[], seen: Observed): CheckResult {
+  const ours = seen.suiteOrders ?? new Set(placed.map((o) => o.orderId));
+  const byTopic = new Map<string, Map<string, number>>();
+  for (const letter of seen.deadLetters) {
+    if (letter.key === null || !ours.has(letter.key)) continue;
+    const reasons = byTopic.get(letter.topic) ?? new Map<string, number>();
+    reasons.set(letter.reason, (reasons.get(letter.reason) ?? 0) + 1);
+    byTopic.set(letter.topic, reasons);
   }
+  const problems = [...byTopic].map(([topic, reasons]) => {
+    const count = [...reasons.values()].reduce((a, b) => a + b, 0);
+    const why = [...reasons].map(([reason, n]) => (n > 1 ? `${n}× ${reason}` : reason)).join('; ');
+    return `${count} new in ${topic} (${why})`;
+  });
   return result(problems);
 }
 

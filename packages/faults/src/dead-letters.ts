@@ -1,21 +1,99 @@
-import { createKafka, deadLetterTopicName } from '@order-platform/messaging';
+import {
+  createKafka,
+  deadLetterTopicName,
+  FAILURE_HEADERS,
+  type FailureRecord,
+} from '@order-platform/messaging';
 
 /** The dead-letter topics' names end the way the runtime names them. */
 const SUFFIX = deadLetterTopicName('', '').replace(/^\./, '');
 
-/** How many messages each dead-letter topic holds now (high minus low watermark, per topic). */
-export async function deadLetterCounts(brokers: string[]): Promise<Record<string, number>> {
+/** Per dead-letter topic, per partition: the high watermark. */
+export type DeadLetterMarks = Record<string, Record<number, number>>;
+
+export interface DeadLetter {
+  topic: string;
+  /** The message's key: the order it is about. */
+  key: string | null;
+  /** The last error of its history, and in which round. */
+  reason: string;
+}
+
+/** Where every dead-letter topic ends now. */
+export async function deadLetterMarks(brokers: string[]): Promise<DeadLetterMarks> {
   const admin = createKafka({ brokers, clientId: 'faults.dead-letters' }).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => t.endsWith(SUFFIX));
-    const counts: Record<string, number> = {};
+    const marks: DeadLetterMarks = {};
     for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      counts[topic] = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      marks[topic] = {};
+      for (const p of await admin.fetchTopicOffsets(topic)) marks[topic][p.partition] = Number(p.high);
     }
-    return counts;
+    return marks;
   } finally {
     await admin.disconnect();
   }
+}
+
+function reasonOf(headers: Record<string, unknown> | undefined): string {
+  const raw = headers?.[FAILURE_HEADERS.history] as Buffer | string | (Buffer | string)[] | undefined;
+  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
+  if (!text) return 'no error history';
+  try {
+    const history = JSON.parse(text) as FailureRecord[];
+    const final = history[history.length - 1];
+    return final ? `${final.error} (round ${final.attempt})` : 'an empty error history';
+  } catch {
+    return 'an unreadable error history';
+  }
+}
+
+/**
+ * The dead letters written between two marks, with their keys and last errors. Reads each
+ * grown topic read_committed from the start, until every grown partition's reader has come
+ * within a transaction marker of the later mark (or 30 s have passed).
+ */
+export async function deadLettersBetween(
+  brokers: string[],
+  before: DeadLetterMarks,
+  after: DeadLetterMarks,
+): Promise<DeadLetter[]> {
+  const pending = new Map<string, number>();
+  for (const [topic, partitions] of Object.entries(after)) {
+    for (const [partition, high] of Object.entries(partitions)) {
+      if (high > (before[topic]?.[Number(partition)] ?? 0)) pending.set(`${topic}/${partition}`, high);
+    }
+  }
+  if (pending.size === 0) return [];
+  const topics = [...new Set([...pending.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))];
+  const kafka = createKafka({ brokers, clientId: 'faults.dead-letters' });
+  const consumer = kafka.consumer({ groupId: `faults.dead-letters.${process.pid}.${Date.now()}` });
+  const found: DeadLetter[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ topic, partition, message }) => {
+        const offset = Number(message.offset);
+        const key = `${topic}/${partition}`;
+        const high = pending.get(key);
+        if (offset >= (before[topic]?.[partition] ?? 0) && offset < (after[topic]?.[partition] ?? 0)) {
+          found.push({
+            topic,
+            key: message.key?.toString() ?? null,
+            reason: reasonOf(message.headers),
+          });
+        }
+        // The last record of a transaction is followed by its commit marker.
+        if (high !== undefined && offset >= high - 2) pending.delete(key);
+        return Promise.resolve();
+      },
+    });
+    const deadline = Date.now() + 30_000;
+    while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
 }

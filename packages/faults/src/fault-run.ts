@@ -2,7 +2,7 @@ import type { DevStack } from '@order-platform/devstack';
 import type { PlatformClient } from '@order-platform/e2e';
 import type { Fault } from './catalogue';
 import { type Observed, runChecks } from './checks';
-import { deadLetterCounts } from './dead-letters';
+import { deadLetterMarks, deadLettersBetween } from './dead-letters';
 import type { SystemFacts } from './facts';
 import { FLOW_SKUS, OrderFlow, type PlacedOrder } from './flow';
 import type { FaultRow } from './table';
@@ -19,6 +19,8 @@ export interface FaultRunSettings {
   afterMs: number;
   /** How long every accepted order may take to settle after the flow stops. */
   settleTimeoutMs: number;
+  /** Every order the suite has placed so far: each fault adds its own. */
+  suiteOrders: Set<string>;
   log: (line: string) => void;
 }
 
@@ -32,7 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runFault(settings: FaultRunSettings, fault: Fault): Promise<FaultRow> {
   const { facts, log } = settings;
   const stockBefore = await facts.stock(FLOW_SKUS);
-  const deadLettersBefore = await deadLetterCounts(settings.brokers);
+  const marksBefore = await deadLetterMarks(settings.brokers);
   const flow = new OrderFlow(settings.client, { ratePerSecond: settings.ratePerSecond });
   flow.start();
   let window: { faultStart: number; faultEnd: number } | Error;
@@ -48,8 +50,19 @@ export async function runFault(settings: FaultRunSettings, fault: Fault): Promis
   log(
     `${fault.name}: ${accepted.length} orders accepted, ${refused} refused${reasons[0] ? ` (${reasons[0]})` : ''}`,
   );
+  for (const order of accepted) settings.suiteOrders.add(order.orderId);
   const settledAt = await settle(settings, accepted);
   const orderIds = accepted.map((o) => o.orderId);
+  const deadLetters = await deadLettersBetween(
+    settings.brokers,
+    marksBefore,
+    await deadLetterMarks(settings.brokers),
+  );
+  const foreign = deadLetters.filter((d) => d.key === null || !settings.suiteOrders.has(d.key));
+  if (foreign.length > 0)
+    log(
+      `${fault.name}: ${foreign.length} dead letter(s) about orders the suite did not place, e.g. ${foreign[0]!.topic}: ${foreign[0]!.reason}`,
+    );
   const seen: Observed = {
     orders: await facts.orders(orderIds),
     charges: await facts.charges(orderIds),
@@ -57,8 +70,8 @@ export async function runFault(settings: FaultRunSettings, fault: Fault): Promis
     views: await facts.views(orderIds),
     stockBefore,
     stockAfter: await facts.stock(FLOW_SKUS),
-    deadLettersBefore,
-    deadLettersAfter: await deadLetterCounts(settings.brokers),
+    deadLetters,
+    suiteOrders: settings.suiteOrders,
     ...(fault.target === 'smtp' ? { smtpDown: { from: faultStart, to: faultEnd } } : {}),
   };
   return {

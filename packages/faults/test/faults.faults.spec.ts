@@ -68,6 +68,7 @@ describe('the system heals from every fault by itself', () => {
     await devstack.servicesDown();
   });
 
+  const suiteOrders = new Set<string>();
   for (const fault of catalogueFromEnvironment()) {
     it(fault.name, async () => {
       let row: FaultRow;
@@ -82,6 +83,7 @@ describe('the system heals from every fault by itself', () => {
             warmMs: 5_000,
             afterMs: 10_000,
             settleTimeoutMs: Number(process.env.FAULTS_SETTLE_TIMEOUT_MS ?? 240_000),
+            suiteOrders,
             log,
           },
           fault,

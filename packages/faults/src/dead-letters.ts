@@ -51,8 +51,9 @@ function reasonOf(headers: Record<string, unknown> | undefined): string {
 
 /**
  * The dead letters written between two marks, with their keys and last errors. Reads each
- * grown topic read_committed from the start, until every grown partition's reader has come
- * within a transaction marker of the later mark (or 30 s have passed).
+ * grown partition read_committed from the start until it has reached the later mark. A
+ * transaction's last record is followed by its commit marker, which a reader never sees: a
+ * partition whose reader is one short of the mark is done once nothing more has come for 1.5 s.
  */
 export async function deadLettersBetween(
   brokers: string[],
@@ -70,6 +71,8 @@ export async function deadLettersBetween(
   const kafka = createKafka({ brokers, clientId: 'faults.dead-letters' });
   const consumer = kafka.consumer({ groupId: `faults.dead-letters.${process.pid}.${Date.now()}` });
   const found: DeadLetter[] = [];
+  const nearlyDone = new Set<string>();
+  let lastMessageAt = Date.now();
   await consumer.connect();
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
@@ -77,21 +80,24 @@ export async function deadLettersBetween(
       eachMessage: ({ topic, partition, message }) => {
         const offset = Number(message.offset);
         const key = `${topic}/${partition}`;
-        const high = pending.get(key);
+        lastMessageAt = Date.now();
         if (offset >= (before[topic]?.[partition] ?? 0) && offset < (after[topic]?.[partition] ?? 0)) {
-          found.push({
-            topic,
-            key: message.key?.toString() ?? null,
-            reason: reasonOf(message.headers),
-          });
+          found.push({ topic, key: message.key?.toString() ?? null, reason: reasonOf(message.headers) });
         }
-        // The last record of a transaction is followed by its commit marker.
-        if (high !== undefined && offset >= high - 2) pending.delete(key);
+        const high = pending.get(key);
+        if (high !== undefined && offset >= high - 1) pending.delete(key);
+        else if (high !== undefined && offset >= high - 2) nearlyDone.add(key);
         return Promise.resolve();
       },
     });
-    const deadline = Date.now() + 30_000;
-    while (pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const deadline = Date.now() + 60_000;
+    const quiet = () =>
+      [...pending.keys()].every((k) => nearlyDone.has(k)) && Date.now() - lastMessageAt > 1_500;
+    while (pending.size > 0 && !quiet()) {
+      if (Date.now() > deadline)
+        throw new Error(`could not read the dead letters of ${[...pending.keys()].join(', ')} within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   } finally {
     await consumer.disconnect();
   }

@@ -25,6 +25,7 @@ export {
   type Migration,
   type RunMigrationsOptions,
 } from './inbox/migrations';
+export { forgetConsumerGroup } from './inbox/inbox-store';
 export { pruneOutbox, pruneTransactions, type PruneOptions } from './inbox/prune';
 export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
 export { ConsumerRunner, type RunnerStatus } from './consumer/consumer-runner';

@@ -67,6 +67,16 @@ export async function recordInInbox(client: PoolClient, entry: InboxEntry): Prom
 }
 
 /**
+ * Forgets what a consumer group's inbox knows: its transactions-table rows and its
+ * aggregates' positions. For a group that starts again from offset 0 on purpose (a view's
+ * rebuild), so that its earlier run's rows do not mark every message a duplicate.
+ */
+export async function forgetConsumerGroup(db: Pick<PoolClient, 'query'>, groupId: string): Promise<void> {
+  await db.query('delete from message_transactions where consumer_group = $1', [groupId]);
+  await db.query('delete from message_aggregate_positions where consumer_group = $1', [groupId]);
+}
+
+/**
  * The runner's transaction driver: `work` in one transaction on a pooled connection,
  * committed when it returns, rolled back when it throws. A connection whose rollback
  * fails too is broken (Postgres went away): it is destroyed, not put back in the pool.

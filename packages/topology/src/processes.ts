@@ -99,7 +99,6 @@ export function processEnv(
   if (name === 'cdc-watchdog') {
     return {
       ...base,
-      KAFKA_BROKERS: urls.kafkaBrokers,
       KAFKA_CONNECT_URL: urls.connectUrl,
       POSTGRES_ADMIN_URL: urls.postgresAdminUrl,
       CONNECT_DATABASE_HOST: '127.0.0.1',

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
+import { anOrderLine, anOrderRequested, eventually } from '@order-platform/contracts/testing';
+import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
+import {
+  freePort,
+  runPlatformInit,
+  serviceDatabaseUrl,
+  type ServiceProcess,
+  startService,
+  uniqueName,
+  useStack,
+  waitForHttp,
+} from '@order-platform/testing';
+import { type Consumer, Partitioners, type Producer } from 'kafkajs';
+import { Pool } from 'pg';
+import { afterAll, beforeAll, expect } from 'vitest';
+
+const OUTPUT_TOPICS = [
+  'order.order-validated.v1',
+  'order.order-rejected.v1',
+  'order.order-confirmed.v1',
+  'order.order-cancelled.v1',
+  'order.order-completed.v1',
+] as const satisfies readonly TopicName[];
+export type OutputTopic = (typeof OUTPUT_TOPICS)[number];
+
+/**
+ * The sequence of the payment and shipment news this test produces. Other tests on the same
+ * stack run the real payment and shipping services, which react to this test's orders too;
+ * their news carries low sequences, so whichever of it comes after ours is discarded as stale.
+ * Ours is also produced at once, well before theirs can make the trip through two outboxes.
+ */
+export const OUR_SEQUENCE = 1000;
+
+export interface Emitted {
+  topic: OutputTopic;
+  event: EventOf<OutputTopic>;
+}
+
+export interface OrderView {
+  orderId: string;
+  status: string;
+  customerId: string;
+  items: unknown[];
+  totalMinor: number;
+  currency: string;
+  history: { from: string | null; to: string; at: string; cause: string; reason?: string }[];
+}
+
+/**
+ * The built order service as its own process against the shared stack, with a producer for
+ * the events it reacts to and a collector of the events it emits about this file's orders.
+ * Registers the suite's beforeAll and afterAll; call it at the top of a describe.
+ */
+type OrderRequested = EventOf<'basket.order-requested.v1'>;
+
+export interface OrderServiceFixture {
+  /** Connections as the order service's role. */
+  db: Pool;
+  /** The service's settings on the shared stack, on a free port. */
+  env(overrides?: Record<string, string>): Promise<Record<string, string>>;
+  produce<T extends TopicName>(topic: T, event: EventOf<T>): Promise<void>;
+  /** A new order id whose events the collector keeps. */
+  newOrderId(): string;
+  eventsOf(orderId: string, topic?: OutputTopic): Emitted[];
+  waitForEvent<T extends OutputTopic>(orderId: string, topic: T): Promise<EventOf<T>>;
+  getOrder(orderId: string): Promise<{ status: number; body: OrderView }>;
+  waitForStatus(orderId: string, status: string): Promise<OrderView>;
+  setStock(sku: string, available: number): Promise<void>;
+  stockOf(sku: string): Promise<number | undefined>;
+  /** Resolves once the consumer group has recorded the message in its transactions table. */
+  handled(group: string, eventId: string): Promise<string>;
+  /** An order for `lines`, requested now. */
+  requestOrder(lines?: OrderRequested['items']): Promise<{ orderId: string; requested: OrderRequested }>;
+  url(): string;
+  /** What the service has logged so far. */
+  output(): string;
+}
+
+export function useOrderService(): OrderServiceFixture {
+  const stack = useStack();
+  const registry = createSchemaRegistry(stack.schemaRegistryUrl);
+  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('order-test') });
+  const db = new Pool({ connectionString: serviceDatabaseUrl(stack, 'orders'), max: 3 });
+  /** Only events of this run's orders: the topics are shared with other tests and earlier runs. */
+  const ours = new Set<string>();
+  const emitted = new Map<string, Emitted[]>();
+  let service: ServiceProcess | undefined;
+  let producer: Producer;
+  let collector: Consumer;
+
+  const env = async (overrides: Record<string, string> = {}) => ({
+    SERVICE_NAME: 'order',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: serviceDatabaseUrl(stack, 'orders'),
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    ALLOW_STOCK_ADMIN: 'true',
+    ...overrides,
+  });
+
+  const produce = async <T extends TopicName>(topic: T, event: EventOf<T>) => {
+    const spec = topicSpec(topic);
+    const id = await registry.getRegistryIdBySchema(spec.subject, {
+      type: SchemaType.AVRO,
+      schema: spec.schema,
+    });
+    const { aggregateId } = event as { aggregateId: string };
+    await producer.send({ topic, messages: [{ key: aggregateId, value: await registry.encode(id, event) }] });
+  };
+
+  const newOrderId = () => {
+    const id = randomUUID();
+    ours.add(id);
+    return id;
+  };
+
+  const eventsOf = (orderId: string, topic?: OutputTopic) =>
+    (emitted.get(orderId) ?? []).filter((e) => topic === undefined || e.topic === topic);
+
+  const waitForEvent = <T extends OutputTopic>(orderId: string, topic: T) =>
+    eventually(
+      `${topic} for order ${orderId}`,
+      () => eventsOf(orderId, topic)[0]?.event as EventOf<T> | undefined,
+    );
+
+  const getOrder = async (orderId: string) => {
+    const response = await fetch(`${url()}/orders/${orderId}`);
+    return { status: response.status, body: (await response.json()) as OrderView };
+  };
+
+  const waitForStatus = (orderId: string, status: string) =>
+    eventually(`order ${orderId} to be ${status}`, async () => {
+      const { status: code, body } = await getOrder(orderId);
+      return code === 200 && body.status === status ? body : undefined;
+    });
+
+  const setStock = async (sku: string, available: number) => {
+    const response = await fetch(`${url()}/admin/stock/${sku}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ available }),
+    });
+    expect(response.status).toBe(200);
+  };
+
+  const stockOf = async (sku: string) => {
+    const { rows } = await db.query<{ available: number }>(
+      'select available from orders.stock where sku = $1',
+      [sku],
+    );
+    return rows[0]?.available;
+  };
+
+  /** Resolves once the consumer group has recorded the message in its transactions table. */
+  const handled = (group: string, eventId: string) =>
+    eventually(`${group} to handle ${eventId}`, async () => {
+      const { rows } = await db.query<{ outcome: string }>(
+        'select outcome from orders.message_transactions where consumer_group = $1 and message_id = $2',
+        [group, eventId],
+      );
+      return rows[0]?.outcome;
+    });
+
+  /** An order for `lines`, requested now, validated by the service. */
+  const requestOrder = async (
+    lines: OrderRequested['items'] = [anOrderLine({ quantity: 1 })],
+  ): Promise<{ orderId: string; requested: OrderRequested }> => {
+    const orderId = newOrderId();
+    const requested = anOrderRequested({
+      aggregateId: orderId,
+      occurredAt: Date.now(),
+      items: lines,
+      totalMinor: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0),
+    });
+    await produce('basket.order-requested.v1', requested);
+    return { orderId, requested };
+  };
+
+  beforeAll(async () => {
+    runPlatformInit(stack);
+    service = startService('order', await env());
+    await waitForHttp(service, '/health/ready', 200, 90_000);
+
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    collector = kafka.consumer({ groupId: uniqueName('order-test-collector'), readUncommitted: false });
+    await collector.connect();
+    await collector.subscribe({ topics: [...OUTPUT_TOPICS], fromBeginning: true });
+    await collector.run({
+      eachMessage: async ({ topic, message }) => {
+        const key = message.key?.toString();
+        if (!key || !ours.has(key) || !message.value) return;
+        const event = (await registry.decode(message.value)) as EventOf<OutputTopic>;
+        emitted.set(key, [...(emitted.get(key) ?? []), { topic: topic as OutputTopic, event }]);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await collector?.disconnect();
+    await producer?.disconnect();
+    await service?.stop('SIGTERM');
+    await db.end();
+  });
+
+  const url = () => {
+    if (!service) throw new Error('the order service has not started');
+    return service.url;
+  };
+
+  return {
+    db,
+    env,
+    produce,
+    newOrderId,
+    eventsOf,
+    waitForEvent,
+    getOrder,
+    waitForStatus,
+    setStock,
+    stockOf,
+    handled,
+    requestOrder,
+    url,
+    output: () => service?.output() ?? '',
+  };
+}

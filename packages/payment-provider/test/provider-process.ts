@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { repoRoot, type ServiceProcess, startProcess } from '@order-platform/testing';
+import { freePort, repoRoot, type ServiceProcess, startProcess, uniqueName } from '@order-platform/testing';
 
 /** Starts the built simulator (dist/main.js) as its own process, as the devstack supervisor and compose do. */
 export function startProvider(env: Record<string, string>): ServiceProcess {
@@ -69,4 +69,31 @@ export function providerClient(provider: ServiceProcess) {
       return fetch(`${provider.url}/charges`, { method: 'DELETE' });
     },
   };
+}
+
+/** How long tok_slow holds its first answer in these tests, and how long a client waits. */
+export const SLOW_DELAY_MS = 1500;
+export const CLIENT_TIMEOUT_MS = 500;
+
+/** A charge request for a new order with `token`. */
+export const chargeFor = (token: string, overrides: Partial<ChargeBody> = {}): ChargeBody => ({
+  orderId: uniqueName('order'),
+  amountMinor: 4250,
+  currency: 'EUR',
+  token,
+  ...overrides,
+});
+
+/** The simulator's settings on a free port; an undefined override removes a setting. */
+export async function env(
+  overrides: Record<string, string | undefined> = {},
+): Promise<Record<string, string>> {
+  const all: Record<string, string | undefined> = {
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    SLOW_DELAY_MS: String(SLOW_DELAY_MS),
+    ALLOW_RESET: 'true',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
 }

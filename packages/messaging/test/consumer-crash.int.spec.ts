@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '@order-platform/testing';
-import { ConsumerRunner, retryTopicName } from '../src';
+import { type ConsumerRunner, retryTopicName } from '../src';
 import { RunnerFixture, type TestEvent } from './runner-fixture';
 import { TopicReader } from './topic-reader';
 
@@ -22,14 +22,13 @@ interface ChildConfig {
 describe('ConsumerRunner after a SIGKILL', () => {
   const stack = useStack();
   const fixture = new RunnerFixture(stack);
-  const running: ConsumerRunner[] = [];
 
   beforeAll(async () => {
     await fixture.setUp();
   });
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
+    await fixture.stopRunners();
   });
 
   afterAll(async () => {
@@ -63,19 +62,9 @@ describe('ConsumerRunner after a SIGKILL', () => {
   }
 
   function successor(groupId: string, topic: string): ConsumerRunner {
-    const r = new ConsumerRunner({
-      kafka: fixture.kafka,
-      pool: fixture.pool,
-      registry: fixture.registry,
-      groupId,
-      handlers: [fixture.recorder(topic)],
-      sessionTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      maxWaitTimeMs: 200,
+    return fixture.runner(groupId, [fixture.recorder(topic)], {
       retry: { inProcessAttempts: 1, retryTopicDelaysMs: [200] },
     });
-    running.push(r);
-    return r;
   }
 
   function events(keys: string[], perKey: number): TestEvent[] {
@@ -129,12 +118,9 @@ describe('ConsumerRunner after a SIGKILL', () => {
     // was aborted when the successor's producer took over its transactional id), moves it to
     // the retry topic, and applies it from there.
     let failedAgain = 0;
-    const r = new ConsumerRunner({
-      kafka: fixture.kafka,
-      pool: fixture.pool,
-      registry: fixture.registry,
+    const r = fixture.runner(
       groupId,
-      handlers: [
+      [
         fixture.recorder(topic, (ctx) => {
           if (ctx.event.aggregateId === 'order-f' && ctx.message.topic === topic) {
             failedAgain += 1;
@@ -142,12 +128,8 @@ describe('ConsumerRunner after a SIGKILL', () => {
           }
         }),
       ],
-      sessionTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      maxWaitTimeMs: 200,
-      retry: { inProcessAttempts: 1, retryTopicDelaysMs: [200] },
-    });
-    running.push(r);
+      { retry: { inProcessAttempts: 1, retryTopicDelaysMs: [200] } },
+    );
     await r.start();
     await fixture.waitFor(
       async () => (await fixture.applied(topic)).length === 1 + after.length,

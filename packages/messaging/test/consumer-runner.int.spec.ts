@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '@order-platform/testing';
 import {
-  ConsumerRunner,
   deadLetterTopicName,
   FAILURE_HEADERS,
   pruneTransactions,
@@ -21,35 +20,22 @@ import { TopicReader } from './topic-reader';
 describe('ConsumerRunner', () => {
   const stack = useStack();
   const fixture = new RunnerFixture(stack);
-  const running: ConsumerRunner[] = [];
-
-  function runner(
+  const runner = (
     groupId: string,
     handlers: TopicHandler<TestEvent>[],
     extra: Partial<ConsumerRunnerOptions> = {},
-  ): ConsumerRunner {
-    const r = new ConsumerRunner({
-      kafka: fixture.kafka,
-      pool: fixture.pool,
-      registry: fixture.registry,
-      groupId,
-      handlers,
-      sessionTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      maxWaitTimeMs: 200,
+  ) =>
+    fixture.runner(groupId, handlers, {
       retry: { inProcessAttempts: 2, initialDelayMs: 20, maxDelayMs: 100, retryTopicDelaysMs: [300, 600] },
       ...extra,
     });
-    running.push(r);
-    return r;
-  }
 
   beforeAll(async () => {
     await fixture.setUp();
   });
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
+    await fixture.stopRunners();
   });
 
   afterAll(async () => {

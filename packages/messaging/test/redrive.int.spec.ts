@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, useStack } from '@order-platform/testing';
 import {
-  ConsumerRunner,
   deadLetterTopicName,
   FAILURE_HEADERS,
   PermanentError,
@@ -32,23 +31,10 @@ interface CliRun {
 describe('redrive', () => {
   const stack = useStack();
   const fixture = new RunnerFixture(stack);
-  const running: ConsumerRunner[] = [];
-
-  function runner(groupId: string, handlers: TopicHandler<TestEvent>[], retry: Partial<RetrySettings>) {
-    const r = new ConsumerRunner({
-      kafka: fixture.kafka,
-      pool: fixture.pool,
-      registry: fixture.registry,
-      groupId,
-      handlers,
-      sessionTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      maxWaitTimeMs: 200,
+  const runner = (groupId: string, handlers: TopicHandler<TestEvent>[], retry: Partial<RetrySettings>) =>
+    fixture.runner(groupId, handlers, {
       retry: { inProcessAttempts: 1, initialDelayMs: 20, maxDelayMs: 100, ...retry },
     });
-    running.push(r);
-    return r;
-  }
 
   function cli(args: string[]): Promise<CliRun> {
     const child = spawn(
@@ -97,7 +83,7 @@ describe('redrive', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
+    await fixture.stopRunners();
   });
 
   afterAll(async () => {

@@ -3,7 +3,14 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { serviceDatabaseUrl, type StackSettings, uniqueName } from '@order-platform/testing';
-import { ensureTopics, migrateMessaging, type HandlerContext, type TopicHandler } from '../src';
+import {
+  ConsumerRunner,
+  type ConsumerRunnerOptions,
+  ensureTopics,
+  type HandlerContext,
+  migrateMessaging,
+  type TopicHandler,
+} from '../src';
 
 export interface TestEvent {
   eventId: string;
@@ -48,6 +55,7 @@ export class RunnerFixture {
   pool!: Pool;
   private producer: Producer | undefined;
   private readonly schemaIds = new Map<string, number>();
+  private readonly runners: ConsumerRunner[] = [];
 
   constructor(readonly stack: StackSettings) {
     this.kafka = new Kafka({
@@ -110,6 +118,36 @@ export class RunnerFixture {
     );
     this.schemaIds.set(topic, id);
     return topic;
+  }
+
+  /**
+   * A runner on the fixture's pool, registry and Kafka, with test timings (a 6 s session,
+   * 500 ms heartbeats, 200 ms fetch waits) unless `extra` says otherwise; stopRunners()
+   * stops it.
+   */
+  runner(
+    groupId: string,
+    handlers: TopicHandler<TestEvent>[],
+    extra: Partial<ConsumerRunnerOptions> = {},
+  ): ConsumerRunner {
+    const r = new ConsumerRunner({
+      kafka: this.kafka,
+      pool: this.pool,
+      registry: this.registry,
+      groupId,
+      handlers,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      maxWaitTimeMs: 200,
+      ...extra,
+    });
+    this.runners.push(r);
+    return r;
+  }
+
+  /** Stops every runner runner() made since the last call. */
+  async stopRunners(): Promise<void> {
+    await Promise.all(this.runners.splice(0).map((r) => r.stop()));
   }
 
   group(label: string): string {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type EventOf } from '@order-platform/contracts';
-import { anOrderValidated } from '@order-platform/contracts/testing';
 import { freePort, runPlatformInit, type ServiceProcess, useStack } from '@order-platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -52,16 +51,8 @@ describe('payment: crash, key expiry and deadline between intent and outcome (re
     await env?.close();
   });
 
-  function anOrder(paymentToken: string): OrderValidated {
-    const event = anOrderValidated({ aggregateId: randomUUID(), paymentToken, occurredAt: Date.now() });
-    env.track(event.aggregateId);
-    return event;
-  }
-
-  async function send(...events: OrderValidated[]): Promise<void> {
-    for (const event of events)
-      await env.send(SOURCE, { key: event.aggregateId, value: await env.encode(SOURCE, event) });
-  }
+  const anOrder = (token: string, overrides: Partial<OrderValidated> = {}) => env.anOrder(token, overrides);
+  const send = (...events: OrderValidated[]) => env.sendValidated(...events);
 
   it('SIGKILL while the provider holds the answer: the successor finds the charge by key, one charge', async () => {
     // A long timeout keeps the call in flight until the kill; the lease must outlast two calls.

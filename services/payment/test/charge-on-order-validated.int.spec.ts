@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type EventOf } from '@order-platform/contracts';
-import { anOrderValidated } from '@order-platform/contracts/testing';
 import { deadLetterTopicName, retryTopicName } from '@order-platform/messaging';
 import { freePort, runPlatformInit, type ServiceProcess, useStack } from '@order-platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,22 +54,8 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
     await env?.close();
   });
 
-  /** An OrderValidated of a fresh order of this test, paid with `token`. */
-  function anOrder(paymentToken: string, overrides: Partial<OrderValidated> = {}): OrderValidated {
-    const event = anOrderValidated({
-      aggregateId: randomUUID(),
-      paymentToken,
-      occurredAt: Date.now(),
-      ...overrides,
-    });
-    env.track(event.aggregateId);
-    return event;
-  }
-
-  async function send(...events: OrderValidated[]): Promise<void> {
-    for (const event of events)
-      await env.send(SOURCE, { key: event.aggregateId, value: await env.encode(SOURCE, event) });
-  }
+  const anOrder = (token: string, overrides: Partial<OrderValidated> = {}) => env.anOrder(token, overrides);
+  const send = (...events: OrderValidated[]) => env.sendValidated(...events);
 
   it('tok_ok: charges the total once and emits PaymentProcessed carrying the payment', async () => {
     const order = anOrder('tok_ok');

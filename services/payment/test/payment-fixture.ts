@@ -1,6 +1,8 @@
-import { join } from 'node:path';
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
+import { anOrderValidated } from '@order-platform/contracts/testing';
 import { createKafka, createSchemaRegistry, type Kafka } from '@order-platform/messaging';
 import {
   freePort,
@@ -155,6 +157,28 @@ export class PaymentTestEnv {
   track(orderId: string): string {
     this.orderIds.add(orderId);
     return orderId;
+  }
+
+  /** An OrderValidated of a fresh order of this test, paid with `token`. */
+  anOrder(
+    paymentToken: string,
+    overrides: Partial<EventOf<'order.order-validated.v1'>> = {},
+  ): EventOf<'order.order-validated.v1'> {
+    const event = anOrderValidated({
+      aggregateId: randomUUID(),
+      paymentToken,
+      occurredAt: Date.now(),
+      ...overrides,
+    });
+    this.track(event.aggregateId);
+    return event;
+  }
+
+  /** Produces OrderValidated events, in order, onto the topic payment charges from. */
+  async sendValidated(...events: EventOf<'order.order-validated.v1'>[]): Promise<void> {
+    const topic = 'order.order-validated.v1';
+    for (const event of events)
+      await this.send(topic, { key: event.aggregateId, value: await this.encode(topic, event) });
   }
 
   async encode<T extends TopicName>(topic: T, event: EventOf<T>): Promise<Buffer> {

@@ -1,5 +1,14 @@
 export { baseConfigSchema, loadConfig, ConfigError, type BaseConfig } from './config';
 export { PlatformModule } from './platform.module';
+export {
+  serviceModule,
+  sliceConsumers,
+  triggeredBy,
+  type ServiceModuleOptions,
+  type SliceConsumers,
+  type Trigger,
+  type TriggeredUseCase,
+} from './service.module';
 export { runService, type RunConfig, type ServiceDefinition } from './run-service';
 export { CONFIG, PG_POOL, KAFKA, SCHEMA_REGISTRY, OUTBOX_WRITER } from './tokens';
 export {

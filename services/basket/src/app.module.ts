@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CONSUMERS, MIGRATIONS, PlatformModule } from '@order-platform/service-kit';
+import { serviceModule } from '@order-platform/service-kit';
 import { BasketsController } from './baskets/baskets.controller';
 import { BasketsHandler } from './baskets/baskets.handler';
 import { ListProductsController } from './catalogue/list-products.controller';
@@ -13,19 +13,11 @@ import { ProductsRepository } from './db/products.repository';
 @Module({})
 export class AppModule {
   static register(config: Config): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot(config)],
+    // Basket consumes no topic: its commands arrive over HTTP.
+    return serviceModule(AppModule, config, {
+      migrations,
       controllers: [ListProductsController, BasketsController, CheckOutController],
-      providers: [
-        { provide: MIGRATIONS, useValue: migrations },
-        // Basket consumes no topic: its commands arrive over HTTP.
-        { provide: CONSUMERS, useValue: [] },
-        ProductsRepository,
-        BasketsRepository,
-        BasketsHandler,
-        CheckOutHandler,
-      ],
-    };
+      providers: [ProductsRepository, BasketsRepository, BasketsHandler, CheckOutHandler],
+    });
   }
 }

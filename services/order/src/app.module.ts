@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { topicHandler } from '@order-platform/contracts';
-import { CONSUMERS, type ConsumerDefinition, MIGRATIONS, PlatformModule } from '@order-platform/service-kit';
+import { serviceModule, triggeredBy } from '@order-platform/service-kit';
 import { CancelOrderOnPaymentFailed } from './cancel-order/cancel-order-on-payment-failed.handler';
 import type { Config } from './config';
 import { ConfirmOrderOnPaymentProcessed } from './confirm-order/confirm-order-on-payment-processed.handler';
@@ -13,71 +12,21 @@ import { RecordDeliveryOnOrderDelivered } from './track-shipment/record-delivery
 import { TrackShipmentOnStatusChanged } from './track-shipment/track-shipment-on-status-changed.handler';
 import { ValidateOrderOnOrderRequested } from './validate-order/validate-order-on-order-requested.handler';
 
-const useCases = [
-  ValidateOrderOnOrderRequested,
-  ConfirmOrderOnPaymentProcessed,
-  CancelOrderOnPaymentFailed,
-  TrackShipmentOnStatusChanged,
-  RecordDeliveryOnOrderDelivered,
-] as const;
-
 @Module({})
 export class AppModule {
   static register(config: Config): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot(config)],
+    return serviceModule(AppModule, config, {
+      migrations,
       controllers: [GetOrderController, StockAdminController],
-      providers: [
-        { provide: MIGRATIONS, useValue: migrations },
-        OrdersRepository,
-        StockRepository,
-        ...useCases,
-        {
-          provide: CONSUMERS,
-          inject: [...useCases],
-          useFactory: (
-            validate: ValidateOrderOnOrderRequested,
-            confirm: ConfirmOrderOnPaymentProcessed,
-            cancel: CancelOrderOnPaymentFailed,
-            track: TrackShipmentOnStatusChanged,
-            deliver: RecordDeliveryOnOrderDelivered,
-          ): ConsumerDefinition[] => [
-            {
-              groupId: 'order.validate-order-on-order-requested',
-              handlers: [
-                topicHandler('basket.order-requested.v1', ({ tx, event }) => validate.handle(tx, event)),
-              ],
-            },
-            {
-              groupId: 'order.confirm-order-on-payment-processed',
-              handlers: [
-                topicHandler('payment.payment-processed.v1', ({ tx, event }) => confirm.handle(tx, event)),
-              ],
-            },
-            {
-              groupId: 'order.cancel-order-on-payment-failed',
-              handlers: [
-                topicHandler('payment.payment-failed.v1', ({ tx, event }) => cancel.handle(tx, event)),
-              ],
-            },
-            {
-              groupId: 'order.track-shipment-on-status-changed',
-              handlers: [
-                topicHandler('shipping.shipment-status-changed.v1', ({ tx, event }) =>
-                  track.handle(tx, event),
-                ),
-              ],
-            },
-            {
-              groupId: 'order.record-delivery-on-order-delivered',
-              handlers: [
-                topicHandler('shipping.order-delivered.v1', ({ tx, event }) => deliver.handle(tx, event)),
-              ],
-            },
-          ],
-        },
+      providers: [OrdersRepository, StockRepository],
+      // Each use case's class says which topic runs it, in which consumer group.
+      consumers: [
+        triggeredBy(ValidateOrderOnOrderRequested),
+        triggeredBy(ConfirmOrderOnPaymentProcessed),
+        triggeredBy(CancelOrderOnPaymentFailed),
+        triggeredBy(TrackShipmentOnStatusChanged),
+        triggeredBy(RecordDeliveryOnOrderDelivered),
       ],
-    };
+    });
   }
 }

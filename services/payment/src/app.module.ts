@@ -1,15 +1,12 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { topicHandler } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
 import {
-  CONSUMERS,
-  type ConsumerDefinition,
   HEALTH_DETAILS,
   MessagingLifecycle,
-  MIGRATIONS,
   OUTBOX_WRITER,
   PG_POOL,
-  PlatformModule,
+  serviceModule,
+  triggeredBy,
 } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { ChargeDuePayments } from './charge-payment/charge-due-payments.handler';
@@ -29,11 +26,9 @@ export class AppModule implements OnApplicationShutdown {
   constructor(@Inject(PaymentProviderClient) private readonly provider: PaymentProviderClient) {}
 
   static register(config: Config): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot(config)],
+    return serviceModule(AppModule, config, {
+      migrations,
       providers: [
-        { provide: MIGRATIONS, useValue: migrations },
         { provide: PaymentsRepository, useValue: new PaymentsRepository() },
         {
           provide: PaymentProviderClient,
@@ -88,30 +83,20 @@ export class AppModule implements OnApplicationShutdown {
             chargeHealth(pool, payments, provider),
           ],
         },
-        {
-          provide: CONSUMERS,
-          inject: [ChargeOnOrderValidated],
-          useFactory: (charge: ChargeOnOrderValidated): ConsumerDefinition[] => [
-            {
-              groupId: 'payment.charge-on-order-validated',
-              handlers: [
-                topicHandler('order.order-validated.v1', ({ tx, event, envelope }) =>
-                  charge.handle(tx, event, envelope),
-                ),
-              ],
-              // The handler only records the intent; the retries are for this service's
-              // own faults (its database), never for the provider's.
-              retry: {
-                inProcessAttempts: config.PAYMENT_RETRY_ATTEMPTS,
-                initialDelayMs: config.PAYMENT_RETRY_INITIAL_DELAY_MS,
-                maxDelayMs: config.PAYMENT_RETRY_MAX_DELAY_MS,
-                retryTopicDelaysMs: config.PAYMENT_RETRY_TOPIC_DELAYS_MS,
-              },
-            },
-          ],
-        },
       ],
-    };
+      consumers: [
+        // The handler only records the intent; the retries are for this service's own
+        // faults (its database), never for the provider's.
+        triggeredBy(ChargeOnOrderValidated, {
+          retry: {
+            inProcessAttempts: config.PAYMENT_RETRY_ATTEMPTS,
+            initialDelayMs: config.PAYMENT_RETRY_INITIAL_DELAY_MS,
+            maxDelayMs: config.PAYMENT_RETRY_MAX_DELAY_MS,
+            retryTopicDelaysMs: config.PAYMENT_RETRY_TOPIC_DELAYS_MS,
+          },
+        }),
+      ],
+    });
   }
 
   onApplicationShutdown(): void {

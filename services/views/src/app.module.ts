@@ -1,5 +1,5 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { CONSUMERS, MIGRATIONS, PG_POOL, PlatformModule, STARTUP_TASKS } from '@order-platform/service-kit';
+import { PG_POOL, STARTUP_TASKS, serviceModule } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import type { Config } from './config';
 import { migrations } from './db/migrations';
@@ -15,12 +15,10 @@ const logger = new Logger('Views');
 @Module({})
 export class AppModule {
   static register(config: Config): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot(config)],
+    return serviceModule(AppModule, config, {
+      migrations,
       controllers: [OrderTimelineController, CustomerOrdersController, DailySalesController, ViewsController],
       providers: [
-        { provide: MIGRATIONS, useValue: migrations },
         {
           provide: STARTUP_TASKS,
           inject: [PG_POOL],
@@ -37,8 +35,8 @@ export class AppModule {
             },
           ],
         },
-        { provide: CONSUMERS, useValue: projectorConsumers(config.VIEWS_BATCH_SIZE) },
       ],
-    };
+      consumers: projectorConsumers(config.VIEWS_BATCH_SIZE),
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { type EventOf, topicHandler } from '@order-platform/contracts';
-import type { ConsumerDefinition } from '@order-platform/service-kit';
+import { sliceConsumers } from '@order-platform/service-kit';
 import type { EmailKind, OrderEmailFacts } from '../domain/order-email';
-import type { SendOrderEmail, SendOrderEmailCommand } from './send-order-email.handler';
+import { SendOrderEmail, type SendOrderEmailCommand } from './send-order-email.handler';
 
 type OrderEvent = EventOf<
   | 'order.order-confirmed.v1'
@@ -34,39 +34,37 @@ function command(
  * the others. OrderCompleted rather than OrderDelivered triggers the delivery email: it
  * means the order service has recorded the delivery, so the linked page already shows it.
  */
-export function orderEmailConsumers(send: SendOrderEmail): ConsumerDefinition[] {
-  return [
-    {
-      groupId: 'email.send-on-order-confirmed',
-      handlers: [
-        topicHandler('order.order-confirmed.v1', ({ tx, event, envelope }) =>
-          send.handle(tx, command('ORDER_CONFIRMED', event), envelope),
-        ),
-      ],
-    },
-    {
-      groupId: 'email.send-on-order-cancelled',
-      handlers: [
-        topicHandler('order.order-cancelled.v1', ({ tx, event, envelope }) =>
-          send.handle(tx, command('ORDER_CANCELLED', event, { reason: event.reason }), envelope),
-        ),
-      ],
-    },
-    {
-      groupId: 'email.send-on-order-rejected',
-      handlers: [
-        topicHandler('order.order-rejected.v1', ({ tx, event, envelope }) =>
-          send.handle(tx, command('ORDER_REJECTED', event, { reason: event.reason }), envelope),
-        ),
-      ],
-    },
-    {
-      groupId: 'email.send-on-order-completed',
-      handlers: [
-        topicHandler('order.order-completed.v1', ({ tx, event, envelope }) =>
-          send.handle(tx, command('ORDER_DELIVERED', event, { deliveredAt: event.deliveredAt }), envelope),
-        ),
-      ],
-    },
-  ];
-}
+export const orderEmailConsumers = sliceConsumers(SendOrderEmail, (send) => [
+  {
+    groupId: 'email.send-on-order-confirmed',
+    handlers: [
+      topicHandler('order.order-confirmed.v1', ({ tx, event, envelope }) =>
+        send.handle(tx, command('ORDER_CONFIRMED', event), envelope),
+      ),
+    ],
+  },
+  {
+    groupId: 'email.send-on-order-cancelled',
+    handlers: [
+      topicHandler('order.order-cancelled.v1', ({ tx, event, envelope }) =>
+        send.handle(tx, command('ORDER_CANCELLED', event, { reason: event.reason }), envelope),
+      ),
+    ],
+  },
+  {
+    groupId: 'email.send-on-order-rejected',
+    handlers: [
+      topicHandler('order.order-rejected.v1', ({ tx, event, envelope }) =>
+        send.handle(tx, command('ORDER_REJECTED', event, { reason: event.reason }), envelope),
+      ),
+    ],
+  },
+  {
+    groupId: 'email.send-on-order-completed',
+    handlers: [
+      topicHandler('order.order-completed.v1', ({ tx, event, envelope }) =>
+        send.handle(tx, command('ORDER_DELIVERED', event, { deliveredAt: event.deliveredAt }), envelope),
+      ),
+    ],
+  },
+]);

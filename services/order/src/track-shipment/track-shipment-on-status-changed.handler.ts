@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
+import type { Trigger, TriggeredUseCase } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { asPermanent, loadOrderFor } from '../db/load-order';
 import { OrdersRepository } from '../db/orders.repository';
@@ -23,7 +24,12 @@ export function followTimeline(order: Order, timeline: readonly TimelineEntry[],
 
 /** Shipment news (DISPATCHED, IN_TRANSIT): recorded in the order's history, forward only; no event out. */
 @Injectable()
-export class TrackShipmentOnStatusChanged {
+export class TrackShipmentOnStatusChanged implements TriggeredUseCase<'shipping.shipment-status-changed.v1'> {
+  static readonly trigger: Trigger<'shipping.shipment-status-changed.v1'> = {
+    groupId: 'order.track-shipment-on-status-changed',
+    topic: 'shipping.shipment-status-changed.v1',
+  };
+
   private readonly logger = new Logger(TrackShipmentOnStatusChanged.name);
 
   constructor(private readonly orders: OrdersRepository) {}

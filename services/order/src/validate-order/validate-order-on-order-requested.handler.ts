@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
-import { CONFIG, OUTBOX_WRITER } from '@order-platform/service-kit';
+import { CONFIG, OUTBOX_WRITER, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import type { Config } from '../config';
 import { OrdersRepository } from '../db/orders.repository';
@@ -14,7 +14,12 @@ import { orderEvent, orderFacts } from '../order-events/order-events';
  * OrderValidated, or rejects it (nothing reserved) and emits OrderRejected.
  */
 @Injectable()
-export class ValidateOrderOnOrderRequested {
+export class ValidateOrderOnOrderRequested implements TriggeredUseCase<'basket.order-requested.v1'> {
+  static readonly trigger: Trigger<'basket.order-requested.v1'> = {
+    groupId: 'order.validate-order-on-order-requested',
+    topic: 'basket.order-requested.v1',
+  };
+
   private readonly logger = new Logger(ValidateOrderOnOrderRequested.name);
 
   constructor(

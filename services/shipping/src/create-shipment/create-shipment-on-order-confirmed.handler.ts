@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { EventEnvelope } from '@order-platform/messaging';
-import { CONFIG } from '@order-platform/service-kit';
+import { CONFIG, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { type Config, shipmentDelays } from '../config';
 import { ShipmentsRepository } from '../db/shipments.repository';
@@ -13,7 +13,12 @@ import { Shipment } from '../domain/shipment.aggregate';
  * yet: its first event is the dispatch, taken by the scheduler when due.
  */
 @Injectable()
-export class CreateShipmentOnOrderConfirmed {
+export class CreateShipmentOnOrderConfirmed implements TriggeredUseCase<'order.order-confirmed.v1'> {
+  static readonly trigger: Trigger<'order.order-confirmed.v1'> = {
+    groupId: 'shipping.create-shipment-on-order-confirmed',
+    topic: 'order.order-confirmed.v1',
+  };
+
   private readonly logger = new Logger(CreateShipmentOnOrderConfirmed.name);
 
   constructor(

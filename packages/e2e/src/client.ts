@@ -135,6 +135,9 @@ async function call<T>(url: string, init: RequestInit & { expect?: number[] } = 
 
 /** The system as a customer and an operator see it: nothing but HTTP. */
 export class PlatformClient {
+  /** Every order placed through this client. */
+  readonly placed = new Set<string>();
+
   constructor(readonly endpoints: Endpoints) {}
 
   /** Basket → items → checkout: what a customer does. Returns the order id. */
@@ -174,6 +177,7 @@ export class PlatformClient {
         }),
       },
     );
+    this.placed.add(orderId);
     return orderId;
   }
 

@@ -80,9 +80,39 @@ export class RunningSystem {
     await this.startInstance(name, instance.env);
   }
 
+  /**
+   * Stops every process, once the read side shows each order placed through this system in
+   * its status at the order service: the next test file then starts from a settled read
+   * side, not one still projecting this file's orders (its daily sales would move under it).
+   */
   async stop(): Promise<void> {
-    await Promise.all(this.instances.map((i) => i.process.stop('SIGTERM')));
-    await this.provider?.stop('SIGTERM');
+    try {
+      if (this.client) await this.readSideSettled();
+    } finally {
+      await Promise.all(this.instances.map((i) => i.process.stop('SIGTERM')));
+      await this.provider?.stop('SIGTERM');
+    }
+  }
+
+  private async readSideSettled(timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let open = [...this.client.placed];
+    while (open.length > 0 && Date.now() < deadline) {
+      const still: string[] = [];
+      for (const orderId of open) {
+        const [order, view] = await Promise.all([
+          this.client.order(orderId).catch(() => undefined),
+          this.client.timeline(orderId).catch(() => undefined),
+        ]);
+        if (!order || view?.status !== order.status) still.push(orderId);
+      }
+      open = still;
+      if (open.length > 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (open.length > 0)
+      throw new Error(
+        `the read side did not show ${open.length} order(s) in their status within ${timeoutMs / 1000} s, e.g. ${open[0]}`,
+      );
   }
 
   /** Every instance's output, for a failing test's message. */

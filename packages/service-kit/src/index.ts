@@ -3,7 +3,9 @@ export { PlatformModule } from './platform.module';
 export {
   serviceModule,
   sliceConsumers,
+  TriggeredBy,
   triggeredBy,
+  triggerOf,
   type ServiceModuleOptions,
   type SliceConsumers,
   type Trigger,

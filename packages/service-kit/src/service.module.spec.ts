@@ -2,15 +2,12 @@ import type { FactoryProvider, Provider } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import type { ConsumerDefinition } from './messaging/messaging.lifecycle';
 import { CONSUMERS, MIGRATIONS } from './messaging/messaging.lifecycle';
-import { serviceModule, sliceConsumers, type Trigger, triggeredBy } from './service.module';
+import { serviceModule, sliceConsumers, TriggeredBy, triggeredBy } from './service.module';
 import type { BaseConfig } from './config';
 
 class AppModule {}
+@TriggeredBy('order.confirm', 'payment.payment-processed.v1')
 class Confirm {
-  static readonly trigger: Trigger<'payment.payment-processed.v1'> = {
-    groupId: 'order.confirm',
-    topic: 'payment.payment-processed.v1',
-  };
   readonly seen: unknown[] = [];
   handle(_tx: unknown, event: unknown): Promise<void> {
     this.seen.push(event);
@@ -19,6 +16,11 @@ class Confirm {
 }
 class Mail {
   readonly name = 'mail';
+}
+class Undeclared {
+  handle(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 const config = {
@@ -59,5 +61,9 @@ describe('serviceModule', () => {
     expect(handler.topic).toBe('payment.payment-processed.v1');
     await handler.handle({ tx: {}, event: { n: 1 }, envelope: {} } as never);
     expect(confirm.seen).toEqual([{ n: 1 }]);
+  });
+
+  it('refuses a use case that declares no trigger, naming it', () => {
+    expect(() => triggeredBy(Undeclared)).toThrow('Undeclared declares no trigger');
   });
 });

@@ -1,4 +1,4 @@
-import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { type DynamicModule, Injectable, type Provider, type Type } from '@nestjs/common';
 import { type EventOf, type TopicName, topicHandler } from '@order-platform/contracts';
 import type { EventEnvelope, Migration } from '@order-platform/messaging';
 import type { PoolClient } from 'pg';
@@ -25,7 +25,7 @@ export function sliceConsumers<T>(
 }
 
 /** What runs a use case: its consumer group and the one topic it handles. */
-export interface Trigger<T extends TopicName> {
+export interface Trigger<T extends TopicName = TopicName> {
   readonly groupId: string;
   readonly topic: T;
 }
@@ -35,19 +35,42 @@ export interface TriggeredUseCase<T extends TopicName> {
   handle(tx: PoolClient, event: EventOf<T>, envelope: EventEnvelope): Promise<void>;
 }
 
+const triggers = new WeakMap<Type, Trigger>();
+
 /**
- * The consumers of a use case whose class says what triggers it (`static readonly trigger`):
- * its handler runs in that group, for that topic, inside the group's transaction.
+ * Marks a use case (injectable, like `@Injectable()`) as run by `topic` in consumer group
+ * `groupId`; its `handle(tx, event, envelope)` must take that topic's events.
  */
-export function triggeredBy<T extends TopicName>(
-  useCase: Type<TriggeredUseCase<T>> & { readonly trigger: Trigger<T> },
+export function TriggeredBy<T extends TopicName>(groupId: string, topic: T) {
+  return (useCase: Type<TriggeredUseCase<T>>): void => {
+    Injectable()(useCase);
+    triggers.set(useCase, { groupId, topic });
+  };
+}
+
+/** The trigger a use case declares with @TriggeredBy. */
+export function triggerOf(useCase: Type): Trigger {
+  const trigger = triggers.get(useCase);
+  if (!trigger)
+    throw new Error(`${useCase.name} declares no trigger: decorate it with @TriggeredBy(groupId, topic)`);
+  return trigger;
+}
+
+/**
+ * The consumers of a use case decorated with @TriggeredBy: its handler runs in that group,
+ * for that topic, inside the group's transaction.
+ */
+export function triggeredBy(
+  useCase: Type<TriggeredUseCase<never>>,
   options: Pick<ConsumerDefinition, 'batchSize' | 'retry' | 'partitionsConsumedConcurrently'> = {},
 ): SliceConsumers {
-  const { groupId, topic } = useCase.trigger;
+  const { groupId, topic } = triggerOf(useCase);
   return sliceConsumers(useCase, (instance) => [
     {
       groupId,
-      handlers: [topicHandler(topic, ({ tx, event, envelope }) => instance.handle(tx, event, envelope))],
+      handlers: [
+        topicHandler(topic, ({ tx, event, envelope }) => instance.handle(tx, event as never, envelope)),
+      ],
       ...options,
     },
   ]);

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
-import { OUTBOX_WRITER, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
+import { OUTBOX_WRITER, TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { asPermanent, loadOrderFor } from '../db/load-order';
 import { OrdersRepository } from '../db/orders.repository';
@@ -9,13 +9,8 @@ import { StockRepository } from '../db/stock.repository';
 import { orderEvent, orderFacts } from '../order-events/order-events';
 
 /** The payment failed: the order is CANCELLED, its reserved stock goes back, OrderCancelled tells the customer. */
-@Injectable()
-export class CancelOrderOnPaymentFailed implements TriggeredUseCase<'payment.payment-failed.v1'> {
-  static readonly trigger: Trigger<'payment.payment-failed.v1'> = {
-    groupId: 'order.cancel-order-on-payment-failed',
-    topic: 'payment.payment-failed.v1',
-  };
-
+@TriggeredBy('order.cancel-order-on-payment-failed', 'payment.payment-failed.v1')
+export class CancelOrderOnPaymentFailed {
   private readonly logger = new Logger(CancelOrderOnPaymentFailed.name);
 
   constructor(

@@ -1,20 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
-import { OUTBOX_WRITER, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
+import { OUTBOX_WRITER, TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { asPermanent, loadOrderFor } from '../db/load-order';
 import { OrdersRepository } from '../db/orders.repository';
 import { orderEvent, orderFacts } from '../order-events/order-events';
 
 /** The payment went through: the order is CONFIRMED and OrderConfirmed sends it to shipping. */
-@Injectable()
-export class ConfirmOrderOnPaymentProcessed implements TriggeredUseCase<'payment.payment-processed.v1'> {
-  static readonly trigger: Trigger<'payment.payment-processed.v1'> = {
-    groupId: 'order.confirm-order-on-payment-processed',
-    topic: 'payment.payment-processed.v1',
-  };
-
+@TriggeredBy('order.confirm-order-on-payment-processed', 'payment.payment-processed.v1')
+export class ConfirmOrderOnPaymentProcessed {
   private readonly logger = new Logger(ConfirmOrderOnPaymentProcessed.name);
 
   constructor(

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
-import { OUTBOX_WRITER, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
+import { OUTBOX_WRITER, TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { asPermanent, loadOrderFor } from '../db/load-order';
 import { OrdersRepository } from '../db/orders.repository';
@@ -12,13 +12,8 @@ import { followTimeline } from './track-shipment-on-status-changed.handler';
  * Records the delivery (DELIVERED) and only then emits OrderCompleted, so whatever reacts
  * to it (the delivery email's link) finds the order page already showing the delivery.
  */
-@Injectable()
-export class RecordDeliveryOnOrderDelivered implements TriggeredUseCase<'shipping.order-delivered.v1'> {
-  static readonly trigger: Trigger<'shipping.order-delivered.v1'> = {
-    groupId: 'order.record-delivery-on-order-delivered',
-    topic: 'shipping.order-delivered.v1',
-  };
-
+@TriggeredBy('order.record-delivery-on-order-delivered', 'shipping.order-delivered.v1')
+export class RecordDeliveryOnOrderDelivered {
   private readonly logger = new Logger(RecordDeliveryOnOrderDelivered.name);
 
   constructor(

@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
-import type { Trigger, TriggeredUseCase } from '@order-platform/service-kit';
+import { TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { asPermanent, loadOrderFor } from '../db/load-order';
 import { OrdersRepository } from '../db/orders.repository';
@@ -23,13 +23,8 @@ export function followTimeline(order: Order, timeline: readonly TimelineEntry[],
 }
 
 /** Shipment news (DISPATCHED, IN_TRANSIT): recorded in the order's history, forward only; no event out. */
-@Injectable()
-export class TrackShipmentOnStatusChanged implements TriggeredUseCase<'shipping.shipment-status-changed.v1'> {
-  static readonly trigger: Trigger<'shipping.shipment-status-changed.v1'> = {
-    groupId: 'order.track-shipment-on-status-changed',
-    topic: 'shipping.shipment-status-changed.v1',
-  };
-
+@TriggeredBy('order.track-shipment-on-status-changed', 'shipping.shipment-status-changed.v1')
+export class TrackShipmentOnStatusChanged {
   private readonly logger = new Logger(TrackShipmentOnStatusChanged.name);
 
   constructor(private readonly orders: OrdersRepository) {}

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
-import { CONFIG, OUTBOX_WRITER, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
+import { CONFIG, OUTBOX_WRITER, TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import type { Config } from '../config';
 import { OrdersRepository } from '../db/orders.repository';
@@ -13,13 +13,8 @@ import { orderEvent, orderFacts } from '../order-events/order-events';
  * Creates the order from OrderRequested and validates it: reserves its stock and emits
  * OrderValidated, or rejects it (nothing reserved) and emits OrderRejected.
  */
-@Injectable()
-export class ValidateOrderOnOrderRequested implements TriggeredUseCase<'basket.order-requested.v1'> {
-  static readonly trigger: Trigger<'basket.order-requested.v1'> = {
-    groupId: 'order.validate-order-on-order-requested',
-    topic: 'basket.order-requested.v1',
-  };
-
+@TriggeredBy('order.validate-order-on-order-requested', 'basket.order-requested.v1')
+export class ValidateOrderOnOrderRequested {
   private readonly logger = new Logger(ValidateOrderOnOrderRequested.name);
 
   constructor(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import { type EventEnvelope, PermanentError } from '@order-platform/messaging';
-import type { Trigger, TriggeredUseCase } from '@order-platform/service-kit';
+import { TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import type { PaymentsRepository } from '../db/payments.repository';
 import { checkRequest, Payment, PaymentRuleError } from '../domain/payment.aggregate';
@@ -18,12 +18,8 @@ type OrderValidated = EventOf<'order.order-validated.v1'>;
  *
  * A malformed request throws PermanentError (dead letter): no retry can make it valid.
  */
-export class ChargeOnOrderValidated implements TriggeredUseCase<'order.order-validated.v1'> {
-  static readonly trigger: Trigger<'order.order-validated.v1'> = {
-    groupId: 'payment.charge-on-order-validated',
-    topic: 'order.order-validated.v1',
-  };
-
+@TriggeredBy('payment.charge-on-order-validated', 'order.order-validated.v1')
+export class ChargeOnOrderValidated {
   private readonly logger = new Logger(ChargeOnOrderValidated.name);
 
   constructor(private readonly payments: PaymentsRepository) {}

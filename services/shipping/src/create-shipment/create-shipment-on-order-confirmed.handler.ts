@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import type { EventEnvelope } from '@order-platform/messaging';
-import { CONFIG, type Trigger, type TriggeredUseCase } from '@order-platform/service-kit';
+import { CONFIG, TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { type Config, shipmentDelays } from '../config';
 import { ShipmentsRepository } from '../db/shipments.repository';
@@ -12,13 +12,8 @@ import { Shipment } from '../domain/shipment.aggregate';
  * A confirmed order gets one shipment, scheduled for dispatch. The shipment emits nothing
  * yet: its first event is the dispatch, taken by the scheduler when due.
  */
-@Injectable()
-export class CreateShipmentOnOrderConfirmed implements TriggeredUseCase<'order.order-confirmed.v1'> {
-  static readonly trigger: Trigger<'order.order-confirmed.v1'> = {
-    groupId: 'shipping.create-shipment-on-order-confirmed',
-    topic: 'order.order-confirmed.v1',
-  };
-
+@TriggeredBy('shipping.create-shipment-on-order-confirmed', 'order.order-confirmed.v1')
+export class CreateShipmentOnOrderConfirmed {
   private readonly logger = new Logger(CreateShipmentOnOrderConfirmed.name);
 
   constructor(

@@ -1,7 +1,6 @@
-import { useStack } from '@order-platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailKind } from './expect-eventually';
-import { RunningSystem } from './system';
+import { useRunningSystem } from './system';
 
 const FINAL = ['DELIVERED', 'REJECTED', 'CANCELLED'];
 
@@ -10,16 +9,8 @@ const FINAL = ['DELIVERED', 'REJECTED', 'CANCELLED'];
  * crashing mid-flow: the same outcomes, nothing oversold, charged or mailed twice.
  */
 describe('the system under concurrency, scale-out and crashes', () => {
-  const system = new RunningSystem(useStack());
+  const system = useRunningSystem();
   const client = () => system.client;
-
-  beforeAll(async () => {
-    await system.start();
-  });
-
-  afterAll(async () => {
-    await system.stop();
-  });
 
   it('confirms exactly five of twenty orders racing for five units', async () => {
     await client().setStock('SKU-LTD-011', 5);

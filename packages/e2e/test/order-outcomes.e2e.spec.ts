@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { useStack } from '@order-platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailKind, eventually } from './expect-eventually';
-import { RunningSystem } from './system';
+import { useRunningSystem } from './system';
 
 /**
  * Every outcome of an order, through the HTTP APIs only: the basket to place it, the
  * order service to follow it, the provider simulator's charge record and the SMTP sink.
  */
 describe('an order, end to end', () => {
-  const system = new RunningSystem(useStack());
+  const system = useRunningSystem();
   const client = () => system.client;
 
   const kinds = async (orderId: string) =>
@@ -24,14 +23,6 @@ describe('an order, end to end', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await kinds(orderId)).toEqual([...expected].sort());
   };
-
-  beforeAll(async () => {
-    await system.start();
-  });
-
-  afterAll(async () => {
-    await system.stop();
-  });
 
   it('is delivered with one charge, one confirmation and one delivery email', async () => {
     const orderId = await client().placeOrder({

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { useStack } from '@order-platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DailySales, OrderTimeline } from '../src/client';
 import { emailKind, eventually } from './expect-eventually';
-import { RunningSystem } from './system';
+import { useRunningSystem } from './system';
 
 const FINAL = ['DELIVERED', 'REJECTED', 'CANCELLED'];
 
@@ -33,16 +32,8 @@ function salesTotals(sales: DailySales, currency: string) {
  * emails link to the timeline.
  */
 describe('the read views, end to end', () => {
-  const system = new RunningSystem(useStack());
+  const system = useRunningSystem();
   const client = () => system.client;
-
-  beforeAll(async () => {
-    await system.start();
-  });
-
-  afterAll(async () => {
-    await system.stop();
-  });
 
   async function steadySales(from: string, to: string): Promise<DailySales> {
     const deadline = Date.now() + 60_000;

@@ -7,20 +7,14 @@ import {
   type ServiceProcess,
   type StackSettings,
   startProcess,
+  useStack,
   waitForHttp,
 } from '@order-platform/testing';
+import { processes } from '@order-platform/topology';
+import { afterAll, beforeAll } from 'vitest';
 import { type Endpoints, PlatformClient } from '../src/client';
 
 export type ServiceName = 'basket' | 'order' | 'payment' | 'shipping' | 'email' | 'views';
-
-const ROLES: Record<ServiceName, string> = {
-  basket: 'basket',
-  order: 'orders',
-  payment: 'payment',
-  shipping: 'shipping',
-  email: 'email',
-  views: 'views',
-};
 
 /**
  * The whole system on the shared stack, as processes: platform-init, the payment provider
@@ -131,7 +125,7 @@ export class RunningSystem {
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: serviceDatabaseUrl(this.stack, ROLES[name]),
+      DATABASE_URL: serviceDatabaseUrl(this.stack, processes[name].databaseRole ?? name),
       KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
       SCHEMA_REGISTRY_URL: this.stack.schemaRegistryUrl,
     };
@@ -161,4 +155,15 @@ export class RunningSystem {
         return common;
     }
   }
+}
+
+/**
+ * The whole system for one test file: started before its tests, stopped after them once
+ * the read side has settled.
+ */
+export function useRunningSystem(): RunningSystem {
+  const system = new RunningSystem(useStack());
+  beforeAll(() => system.start());
+  afterAll(() => system.stop());
+  return system;
 }

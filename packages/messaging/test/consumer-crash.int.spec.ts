@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useStack } from '@order-platform/testing';
+import { describe, expect, it } from 'vitest';
 import { type ConsumerRunner, retryTopicName } from '../src';
-import { RunnerFixture, type TestEvent } from './runner-fixture';
+import { type TestEvent, useRunnerFixture } from './runner-fixture';
 import { TopicReader } from './topic-reader';
 
 interface ChildConfig {
@@ -20,20 +19,8 @@ interface ChildConfig {
  * be lost and nothing applied or moved twice.
  */
 describe('ConsumerRunner after a SIGKILL', () => {
-  const stack = useStack();
-  const fixture = new RunnerFixture(stack);
-
-  beforeAll(async () => {
-    await fixture.setUp();
-  });
-
-  afterEach(async () => {
-    await fixture.stopRunners();
-  });
-
-  afterAll(async () => {
-    await fixture.tearDown();
-  });
+  const fixture = useRunnerFixture();
+  const { stack } = fixture;
 
   /** Runs the child until it kills itself; resolves with the signal it died of. */
   function runChildUntilKilled(config: ChildConfig): Promise<string | null> {

@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useStack } from '@order-platform/testing';
+import { describe, expect, it } from 'vitest';
 import {
   deadLetterTopicName,
   FAILURE_HEADERS,
@@ -9,7 +8,7 @@ import {
   type FailureRecord,
   type TopicHandler,
 } from '../src';
-import { RunnerFixture, type TestEvent } from './runner-fixture';
+import { type TestEvent, useRunnerFixture } from './runner-fixture';
 import { TopicReader } from './topic-reader';
 
 /**
@@ -18,8 +17,7 @@ import { TopicReader } from './topic-reader';
  * housekeeping and a group of two instances (redrive: redrive.int.spec.ts).
  */
 describe('ConsumerRunner', () => {
-  const stack = useStack();
-  const fixture = new RunnerFixture(stack);
+  const fixture = useRunnerFixture();
   const runner = (
     groupId: string,
     handlers: TopicHandler<TestEvent>[],
@@ -29,18 +27,6 @@ describe('ConsumerRunner', () => {
       retry: { inProcessAttempts: 2, initialDelayMs: 20, maxDelayMs: 100, retryTopicDelaysMs: [300, 600] },
       ...extra,
     });
-
-  beforeAll(async () => {
-    await fixture.setUp();
-  });
-
-  afterEach(async () => {
-    await fixture.stopRunners();
-  });
-
-  afterAll(async () => {
-    await fixture.tearDown();
-  });
 
   it('changes state once when the same bytes are delivered twice', async () => {
     const topic = await fixture.topic('dup');

@@ -1,22 +1,12 @@
 import { ConfigResourceTypes } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useStack } from '@order-platform/testing';
+import { describe, expect, it } from 'vitest';
 import { ConsumerRunner, deadLetterTopicName, ensureTopics, retryTopicName } from '../src';
-import { RunnerFixture } from './runner-fixture';
+import { useRunnerFixture } from './runner-fixture';
 
 /** Retry topics keep their records past their delay: set on creation, raised on a topic that keeps less. */
 describe('failure topics made by the runner', () => {
-  const stack = useStack();
-  const fixture = new RunnerFixture(stack);
+  const fixture = useRunnerFixture();
   const WEEK = 7 * 24 * 60 * 60 * 1000;
-
-  beforeAll(async () => {
-    await fixture.setUp();
-  });
-
-  afterAll(async () => {
-    await fixture.tearDown();
-  });
 
   async function retention(topics: string[]): Promise<Record<string, string | undefined>> {
     const admin = fixture.kafka.admin();

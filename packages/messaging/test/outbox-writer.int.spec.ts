@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useStack } from '@order-platform/testing';
+import { describe, expect, it } from 'vitest';
 import {
   DependencyUnavailableError,
   migrateMessaging,
@@ -9,20 +8,11 @@ import {
   pruneOutbox,
   type OutboxEvent,
 } from '../src';
-import { RunnerFixture, TEST_EVENT_SCHEMA } from './runner-fixture';
+import { type RunnerFixture, TEST_EVENT_SCHEMA, useRunnerFixture } from './runner-fixture';
 
 /** The outbox writer and the migrations, against a throwaway service schema and role. */
 describe('OutboxWriter and migrateMessaging', () => {
-  const stack = useStack();
-  const fixture = new RunnerFixture(stack);
-
-  beforeAll(async () => {
-    await fixture.setUp();
-  });
-
-  afterAll(async () => {
-    await fixture.tearDown();
-  });
+  const fixture = useRunnerFixture();
 
   it('creates the tables in the role own schema once, and finds nothing to do the second time', async () => {
     expect(await migrateMessaging({ databaseUrl: fixture.databaseUrl })).toEqual([]);

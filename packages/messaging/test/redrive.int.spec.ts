@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, useStack } from '@order-platform/testing';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '@order-platform/testing';
 import {
   deadLetterTopicName,
   FAILURE_HEADERS,
@@ -13,7 +13,7 @@ import {
   type RetrySettings,
   type TopicHandler,
 } from '../src';
-import { RunnerFixture, type TestEvent } from './runner-fixture';
+import { type TestEvent, useRunnerFixture } from './runner-fixture';
 import { TopicReader } from './topic-reader';
 
 interface CliRun {
@@ -29,8 +29,8 @@ interface CliRun {
  * `--dry-run` and `--limit` do what they say.
  */
 describe('redrive', () => {
-  const stack = useStack();
-  const fixture = new RunnerFixture(stack);
+  const fixture = useRunnerFixture();
+  const { stack } = fixture;
   const runner = (groupId: string, handlers: TopicHandler<TestEvent>[], retry: Partial<RetrySettings>) =>
     fixture.runner(groupId, handlers, {
       retry: { inProcessAttempts: 1, initialDelayMs: 20, maxDelayMs: 100, ...retry },
@@ -77,18 +77,6 @@ describe('redrive', () => {
       await reader.stop();
     }
   }
-
-  beforeAll(async () => {
-    await fixture.setUp();
-  });
-
-  afterEach(async () => {
-    await fixture.stopRunners();
-  });
-
-  afterAll(async () => {
-    await fixture.tearDown();
-  });
 
   it('sends dead letters back to the failing group only, once each; --limit, --dry-run and bad arguments', async () => {
     const topic = await fixture.topic('redrive', 2);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import { serviceDatabaseUrl, type StackSettings, uniqueName } from '@order-platform/testing';
+import { serviceDatabaseUrl, type StackSettings, uniqueName, useStack } from '@order-platform/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   ConsumerRunner,
   type ConsumerRunnerOptions,
@@ -236,4 +237,16 @@ export class RunnerFixture {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * A RunnerFixture for one test file on the shared stack: set up before its tests, its
+ * runners stopped after each test, torn down after them all.
+ */
+export function useRunnerFixture(): RunnerFixture {
+  const fixture = new RunnerFixture(useStack());
+  beforeAll(() => fixture.setUp());
+  afterEach(() => fixture.stopRunners());
+  afterAll(() => fixture.tearDown());
+  return fixture;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -13,6 +13,7 @@ import { MAX_QUANTITY } from '../domain/basket.aggregate';
 import { openApiSchema, ZodBodyPipe } from '../http/zod-body.pipe';
 import { BasketsHandler } from './baskets.handler';
 import { basketViewSchema, type BasketView } from './basket-view';
+import { BasketErrorsFilter } from '../http/basket-errors';
 
 const openBasketBody = z.strictObject({ customerId: z.string().trim().min(1).max(100) });
 
@@ -23,6 +24,7 @@ const setQuantityBody = z.strictObject({
 
 @ApiTags('baskets')
 @Controller('baskets')
+@UseFilters(BasketErrorsFilter)
 export class BasketsController {
   constructor(private readonly baskets: BasketsHandler) {}
 

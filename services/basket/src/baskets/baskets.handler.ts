@@ -1,11 +1,10 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { PG_POOL, withTransaction } from '@order-platform/service-kit';
-import { Basket } from '../domain/basket.aggregate';
+import { Basket, NotFound } from '../domain/basket.aggregate';
 import { BasketsRepository } from '../db/baskets.repository';
 import { ProductsRepository } from '../db/products.repository';
-import { toHttpError } from '../http/basket-errors';
 import { basketView, type BasketView } from './basket-view';
 
 /** Every basket is priced in the catalogue's one currency. */
@@ -38,23 +37,19 @@ export class BasketsHandler {
     return withTransaction(this.pool, async (tx) => {
       const { basket } = await this.load(tx, basketId, true);
       const product = await this.products.find(tx, sku);
-      if (!product) throw new NotFoundException(`no product ${sku} in the catalogue`);
+      if (!product) throw new NotFound(`no product ${sku} in the catalogue`);
       const aggregate = Basket.restore(basket);
-      try {
-        aggregate.setQuantity(product, quantity);
-      } catch (error) {
-        throw toHttpError(error);
-      }
+      aggregate.setQuantity(product, quantity);
       await this.baskets.saveItems(tx, aggregate.snapshot);
       return basketView(aggregate.snapshot);
     });
   }
 
-  /** The basket (locked when `forUpdate`), or a 404. */
+  /** The basket (locked when `forUpdate`), or NotFound. */
   async load(tx: PoolClient, basketId: string, forUpdate: boolean) {
     // Not a uuid cannot be a basket; asking Postgres would be an error, not a miss.
     const found = UUID.test(basketId) ? await this.baskets.load(tx, basketId, { forUpdate }) : undefined;
-    if (!found) throw new NotFoundException(`no basket ${basketId}`);
+    if (!found) throw new NotFound(`no basket ${basketId}`);
     return found;
   }
 }

@@ -1,4 +1,13 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  UseFilters,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -13,6 +22,7 @@ import {
 import { z } from 'zod';
 import { openApiSchema, ZodBodyPipe } from '../http/zod-body.pipe';
 import { CheckOutHandler } from './check-out.handler';
+import { BasketErrorsFilter } from '../http/basket-errors';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -37,6 +47,7 @@ const idempotencyKey = text(200);
 
 @ApiTags('checkout')
 @Controller('baskets/:basketId/checkout')
+@UseFilters(BasketErrorsFilter)
 export class CheckOutController {
   constructor(private readonly checkOut: CheckOutHandler) {}
 

@@ -7,7 +7,6 @@ import { OUTBOX_WRITER, PG_POOL, withTransaction } from '@order-platform/service
 import { Basket, type Checkout, type ShippingAddress } from '../domain/basket.aggregate';
 import { BasketsRepository } from '../db/baskets.repository';
 import { BasketsHandler } from '../baskets/baskets.handler';
-import { toHttpError } from '../http/basket-errors';
 
 const TOPIC = 'basket.order-requested.v1';
 
@@ -48,21 +47,11 @@ export class CheckOutHandler {
         shippingAddress: command.shippingAddress,
         at: new Date(),
       };
-      let result: { checkout: Checkout; replay: boolean };
-      try {
-        result = aggregate.checkOut(request);
-      } catch (error) {
-        throw toHttpError(error);
-      }
-      const { checkout, replay } = result;
+      const { checkout, replay } = aggregate.checkOut(request);
       if (replay) return { orderId: checkout.orderId, replay };
 
       const correlationId = randomUUID();
-      try {
-        await this.baskets.saveCheckout(tx, aggregate.snapshot, { checkout, correlationId });
-      } catch (error) {
-        throw toHttpError(error);
-      }
+      await this.baskets.saveCheckout(tx, aggregate.snapshot, { checkout, correlationId });
       const state = aggregate.snapshot;
       const address = checkout.shippingAddress;
       await this.outbox.append(tx, [

@@ -52,6 +52,11 @@ export const MAX_QUANTITY = 100;
 /** The kinds of refusal the HTTP layer maps to status codes (400, 404, 409, 422). */
 export type BasketErrorKind = 'invalid-quantity' | 'currency-mismatch' | 'checked-out' | 'empty';
 
+/** A basket or a product that does not exist. */
+export class NotFound extends Error {
+  override name = 'NotFound';
+}
+
 export class BasketError extends Error {
   override name = 'BasketError';
   constructor(

@@ -1,7 +1,12 @@
-import { BadRequestException, ConflictException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { IdempotencyKeyTaken } from '../db/baskets.repository';
-import { BasketError, type BasketErrorKind } from '../domain/basket.aggregate';
+import { BasketError, type BasketErrorKind, NotFound } from '../domain/basket.aggregate';
 import { toHttpError } from './basket-errors';
 
 describe('toHttpError', () => {
@@ -18,6 +23,10 @@ describe('toHttpError', () => {
 
   it('answers a key taken by another basket with 409', () => {
     expect(toHttpError(new IdempotencyKeyTaken('taken'))).toBeInstanceOf(ConflictException);
+  });
+
+  it('answers a basket or product that does not exist with 404', () => {
+    expect(toHttpError(new NotFound('no basket b'))).toBeInstanceOf(NotFoundException);
   });
 
   it('leaves any other error as it is', () => {

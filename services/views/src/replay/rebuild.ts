@@ -11,7 +11,7 @@ import {
 import { LIVE_SCHEMA, REBUILD_SCHEMA, type ViewDefinition } from '../views/view';
 import { partitionKey, type ReplayPlan } from './plan';
 import type { ReplayProgress } from './progress';
-import type { ReplayDependencies, ReplayOptions, ReplayResult } from './replay';
+import type { ReplayDependencies, ReplayOptions, ReplayResult } from './replay-options';
 import { interruptRun, livePositions, resumeRun, startRun } from './replay.repository';
 import { trySwap } from './swap';
 

@@ -107,12 +107,12 @@ describe('the fault checks', () => {
     expect(checkEmails(orders, seen).detail).toContain('b: cancelled email 61 s after its event');
   });
 
-  it('give emails owed while the SMTP sink was down 60 s from its return', () => {
+  it('give emails owed while the email path was down 60 s from its return', () => {
     const seen = healthy();
     seen.emails.set('b', [{ kind: 'cancelled', receivedAt: T0 + 90_000 }]);
-    seen.smtpDown = { from: T0, to: T0 + 40_000 };
+    seen.emailPathDown = { from: T0, to: T0 + 40_000 };
     expect(checkEmails(orders, seen).ok).toBe(true);
-    seen.smtpDown = { from: T0, to: T0 + 20_000 };
+    seen.emailPathDown = { from: T0, to: T0 + 20_000 };
     expect(checkEmails(orders, seen).ok).toBe(false);
   });
 

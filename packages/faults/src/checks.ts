@@ -23,8 +23,12 @@ export interface Observed {
    * earlier fault may reach a dead-letter topic only now). Without it, this fault's orders.
    */
   suiteOrders?: ReadonlySet<string>;
-  /** While the SMTP sink was down (ms since the epoch): emails owed then are due 60 s after it is back. */
-  smtpDown?: { from: number; to: number };
+  /**
+   * While something the emails need was down (ms since the epoch): the SMTP sink, or what
+   * the email service needs to send exactly once (its database, Kafka, the registry) or what
+   * brings it the events (Connect). Emails owed then are due 60 s after it is back.
+   */
+  emailPathDown?: { from: number; to: number };
 }
 
 export const EMAIL_DEADLINE_MS = 60_000;
@@ -99,8 +103,9 @@ export function checkEmails(placed: PlacedOrder[], seen: Observed): CheckResult 
       const email = got[0];
       const triggeredAt = fact?.enteredAt[TRIGGER_OF[kind]];
       if (!email || triggeredAt === undefined) continue;
-      const sinkBack = seen.smtpDown && triggeredAt <= seen.smtpDown.to ? seen.smtpDown.to : triggeredAt;
-      const late = email.receivedAt - Math.max(triggeredAt, sinkBack);
+      const down = seen.emailPathDown;
+      const due = down && triggeredAt <= down.to ? down.to : triggeredAt;
+      const late = email.receivedAt - due;
       if (late > EMAIL_DEADLINE_MS)
         problems.push(`${order.orderId}: ${kind} email ${Math.round(late / 1000)} s after its event`);
     }

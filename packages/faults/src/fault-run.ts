@@ -27,6 +27,12 @@ export interface FaultRunSettings {
 const TERMINAL = new Set(['DELIVERED', 'CANCELLED', 'REJECTED']);
 const EMAIL_COUNT: Record<string, number> = { DELIVERED: 2, CANCELLED: 1, REJECTED: 1 };
 const SETTLE_MS_PER_ORDER = 700;
+/**
+ * What an email needs on its way: Connect (the event out of the outbox), Kafka, the
+ * registry, the email service and its database (to send exactly once), and the SMTP sink.
+ * While one of them is down an email cannot go out, however the system heals.
+ */
+const EMAIL_PATH = new Set(['connect', 'kafka', 'registry', 'postgres', 'email', 'smtp']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -72,7 +78,7 @@ export async function runFault(settings: FaultRunSettings, fault: Fault): Promis
     stockAfter: await facts.stock(FLOW_SKUS),
     deadLetters,
     suiteOrders: settings.suiteOrders,
-    ...(fault.target === 'smtp' ? { smtpDown: { from: faultStart, to: faultEnd } } : {}),
+    ...(EMAIL_PATH.has(fault.target) ? { emailPathDown: { from: faultStart, to: faultEnd } } : {}),
   };
   return {
     fault: fault.name,

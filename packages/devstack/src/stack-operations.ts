@@ -25,14 +25,15 @@ export class StackOperations {
   async servicesUp(ctx: StackContext, overrides: Record<string, Record<string, string>>): Promise<void> {
     const all = serviceComponents(ctx, overrides);
     // A service already running (say, from `./dev up`) runs without these settings: it is
-    // stopped, so that it starts again with them.
+    // stopped, and bringUp registers it again with them (the supervisor takes a component's
+    // new definition once its process is gone) and starts it.
     for (const c of all) {
-      if (overrides[c.name] === undefined || Object.keys(overrides[c.name]!).length === 0) continue;
+      const settings = Object.keys(overrides[c.name] ?? {});
+      if (settings.length === 0) continue;
       this.supervisor.register(c);
       if (!this.supervisor.isRunning(c.name)) continue;
-      ctx.log(`${c.name}: restarting with its settings (${Object.keys(overrides[c.name]!).join(', ')})`);
+      ctx.log(`${c.name}: restarting with its settings (${settings.join(', ')})`);
       await this.supervisor.stop(c.name);
-      this.supervisor.register(c);
     }
     await this.bringUp(
       ctx,

@@ -157,6 +157,11 @@ export function checkStock(placed: PlacedOrder[], seen: Observed): CheckResult {
   return result(problems);
 }
 
+/** Whether a dead letter is about one of `orders` (its key is the order id). */
+export function isAbout(letter: DeadLetter, orders: ReadonlySet<string>): boolean {
+  return letter.key !== null && orders.has(letter.key);
+}
+
 /**
  * None of the suite's orders has a message in a dead-letter topic: a transient fault is not a
  * poison message. Dead letters about orders the suite never placed (events that earlier test
@@ -166,7 +171,7 @@ export function checkDeadLetters(placed: PlacedOrder[], seen: Observed): CheckRe
   const ours = seen.suiteOrders ?? new Set(placed.map((o) => o.orderId));
   const byTopic = new Map<string, Map<string, number>>();
   for (const letter of seen.deadLetters) {
-    if (letter.key === null || !ours.has(letter.key)) continue;
+    if (!isAbout(letter, ours)) continue;
     const reasons = byTopic.get(letter.topic) ?? new Map<string, number>();
     reasons.set(letter.reason, (reasons.get(letter.reason) ?? 0) + 1);
     byTopic.set(letter.topic, reasons);

@@ -1,9 +1,4 @@
-import {
-  createKafka,
-  deadLetterTopicName,
-  FAILURE_HEADERS,
-  type FailureRecord,
-} from '@order-platform/messaging';
+import { createKafka, deadLetterTopicName, failureHistoryOf } from '@order-platform/messaging';
 
 /** The dead-letter topics' names end the way the runtime names them. */
 const SUFFIX = deadLetterTopicName('', '').replace(/^\./, '');
@@ -36,17 +31,10 @@ export async function deadLetterMarks(brokers: string[]): Promise<DeadLetterMark
   }
 }
 
-function reasonOf(headers: Record<string, unknown> | undefined): string {
-  const raw = headers?.[FAILURE_HEADERS.history] as Buffer | string | (Buffer | string)[] | undefined;
-  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
-  if (!text) return 'no error history';
-  try {
-    const history = JSON.parse(text) as FailureRecord[];
-    const final = history[history.length - 1];
-    return final ? `${final.error} (round ${final.attempt})` : 'an empty error history';
-  } catch {
-    return 'an unreadable error history';
-  }
+/** The last error of a dead letter's history (messaging's failure headers), and its round. */
+function reasonOf(headers: Parameters<typeof failureHistoryOf>[0]): string {
+  const final = failureHistoryOf(headers).at(-1);
+  return final ? `${final.error} (round ${final.attempt})` : 'no error history';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DevStack } from '@order-platform/devstack';
 import type { PlatformClient } from '@order-platform/e2e';
 import type { Fault } from './catalogue';
-import { type Observed, runChecks } from './checks';
+import { isAbout, type Observed, runChecks } from './checks';
 import { deadLetterMarks, deadLettersBetween } from './dead-letters';
 import type { SystemFacts } from './facts';
 import { FLOW_SKUS, OrderFlow, type PlacedOrder } from './flow';
@@ -64,7 +64,7 @@ export async function runFault(settings: FaultRunSettings, fault: Fault): Promis
     marksBefore,
     await deadLetterMarks(settings.brokers),
   );
-  const foreign = deadLetters.filter((d) => d.key === null || !settings.suiteOrders.has(d.key));
+  const foreign = deadLetters.filter((d) => !isAbout(d, settings.suiteOrders));
   if (foreign.length > 0)
     log(
       `${fault.name}: ${foreign.length} dead letter(s) about orders the suite did not place, e.g. ${foreign[0]!.topic}: ${foreign[0]!.reason}`,

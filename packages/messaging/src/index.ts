@@ -50,6 +50,7 @@ export {
   deadLetterTopicName,
   retryTopicName,
   HEADERS as FAILURE_HEADERS,
+  historyOf as failureHistoryOf,
   type FailureRecord,
 } from './consumer/failure-topics';
 export { TransactionalMover, type MoveRequest } from './consumer/transactional-mover';

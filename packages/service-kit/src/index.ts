@@ -27,3 +27,5 @@ export { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
 export { PollLoop, type PollLoopOptions, type PollLogger } from './poll/poll-loop';
 export { readiness, type Readiness, type ReadinessInput } from './health/readiness';
 export { HEALTH_DETAILS, type HealthDetails } from './health/health-details';
+export { SchemaValidationPipe } from './http/schema-validation.pipe';
+export { textParam, uuidParam } from './http/request-schemas';

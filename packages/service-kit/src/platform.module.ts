@@ -6,7 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Pool } from 'pg';
 import { pino } from 'pino';
@@ -21,6 +21,7 @@ import {
 import type { BaseConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { DependencyOutageFilter } from './http/dependency-outage.filter';
+import { SchemaValidationPipe } from './http/schema-validation.pipe';
 import { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
 import { MessagingLifecycle } from './messaging/messaging.lifecycle';
 import { CONFIG, KAFKA, KAFKA_HEALTH, OUTBOX_WRITER, PG_POOL, SCHEMA_REGISTRY } from './tokens';
@@ -28,7 +29,7 @@ import { CONFIG, KAFKA, KAFKA_HEALTH, OUTBOX_WRITER, PG_POOL, SCHEMA_REGISTRY } 
 /**
  * The infrastructure every service shares: its configuration, a JSON logger, a Postgres
  * pool on its own role and schema (it survives Postgres restarts), a Kafka client, the
- * health endpoints and scheduled housekeeping.
+ * health endpoints, the validation of HTTP input and scheduled housekeeping.
  */
 @Global()
 @Module({})
@@ -63,6 +64,7 @@ export class PlatformModule implements OnApplicationShutdown {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DependencyOutageFilter },
+        { provide: APP_PIPE, useValue: new SchemaValidationPipe() },
         {
           provide: PG_POOL,
           useFactory: () =>

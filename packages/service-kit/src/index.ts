@@ -28,4 +28,5 @@ export { PollLoop, type PollLoopOptions, type PollLogger } from './poll/poll-loo
 export { readiness, type Readiness, type ReadinessInput } from './health/readiness';
 export { HEALTH_DETAILS, type HealthDetails } from './health/health-details';
 export { SchemaValidationPipe } from './http/schema-validation.pipe';
+export { RequestHeader } from './http/request-header.decorator';
 export { textParam, uuidParam } from './http/request-schemas';

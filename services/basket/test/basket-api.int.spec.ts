@@ -81,7 +81,6 @@ describe('basket service: its API', () => {
     const unknownBasket = await call('GET', `/baskets/${randomUUID()}`);
     expect(unknownBasket.status).toBe(404);
     expect(unknownBasket.body.message).toMatch(/no basket/);
-    expect((await call('GET', '/baskets/not-a-uuid')).status).toBe(404);
     expect((await call('PUT', `/baskets/${randomUUID()}/items/SKU-TEA-001`, { quantity: 1 })).status).toBe(
       404,
     );
@@ -89,6 +88,14 @@ describe('basket service: its API', () => {
     expect(unknownSku.status).toBe(404);
     expect(unknownSku.body.message).toMatch(/SKU-NOPE-999/);
     expect((await checkOut(randomUUID(), randomUUID())).status).toBe(404);
+  });
+
+  it('refuses a basket id that is not a UUID with 400 naming it, on every route', async () => {
+    const view = await call('GET', '/baskets/not-a-uuid');
+    expect(view.status).toBe(400);
+    expect(view.body.message).toBe('basketId: "not-a-uuid" is not a basket id (a UUID)');
+    expect((await call('PUT', '/baskets/not-a-uuid/items/SKU-TEA-001', { quantity: 1 })).status).toBe(400);
+    expect((await checkOut('not-a-uuid', randomUUID())).status).toBe(400);
   });
 
   it.each([

@@ -54,6 +54,13 @@ describe('SchemaValidationPipe', () => {
     );
   });
 
+  it('checks a header read with RequestHeader, naming it as written there', async () => {
+    const key = z.string({ error: 'required' }).min(1);
+    const header: ArgumentMetadata = { type: 'custom', data: 'Idempotency-Key', schema: key };
+    expect(await refusal(undefined, header)).toBe('Idempotency-Key: required');
+    expect(await pipe.transform('k-1', header)).toBe('k-1');
+  });
+
   it('refuses text parameters out of their length', async () => {
     expect(await refusal('x'.repeat(101), param('sku', textParam('a SKU', 100)))).toBe(
       'sku: must be 1 to 100 characters',

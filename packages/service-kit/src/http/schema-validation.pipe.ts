@@ -10,7 +10,8 @@ type Issues = Parameters<StandardSchemaValidationPipe['formatIssueMessages']>[0]
 /**
  * Every service's one validation of HTTP input (PlatformModule installs it as the global
  * pipe): Nest's standard-schema validation of each parameter declared with a schema, e.g.
- * `@Param('orderId', { schema: uuidParam('an order id') })` or `@Body({ schema })`. The same
+ * `@Param('orderId', { schema: uuidParam('an order id') })`, `@Body({ schema })` or
+ * `@RequestHeader('Idempotency-Key', { schema })`. The same
  * zod schema is what @nestjs/swagger reads for the OpenAPI document.
  *
  * A mismatch answers 400 in Nest's usual shape, `{ statusCode, error, message }`, with one
@@ -20,6 +21,11 @@ type Issues = Parameters<StandardSchemaValidationPipe['formatIssueMessages']>[0]
  */
 @Injectable()
 export class SchemaValidationPipe extends StandardSchemaValidationPipe {
+  constructor() {
+    // Custom parameter decorators too, such as RequestHeader, when they declare a schema.
+    super({ validateCustomDecorators: true });
+  }
+
   override async transform<T = unknown>(value: T, metadata: ArgumentMetadata): Promise<T> {
     const { schema } = metadata;
     if (!schema || !this.toValidate(metadata)) return value;
@@ -30,7 +36,7 @@ export class SchemaValidationPipe extends StandardSchemaValidationPipe {
   }
 
   /** The issues as one message, each prefixed with its field's path (the base class caps the length). */
-  reasonOf(issues: Issues, subject: string): string {
+  protected reasonOf(issues: Issues, subject: string): string {
     return this.formatIssueMessages(
       issues.map((issue) => (issue.path?.length ? issue : { ...issue, path: [subject] })),
     ).join('; ');

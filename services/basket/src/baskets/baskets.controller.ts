@@ -1,19 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { textParam, uuidParam } from '@order-platform/service-kit';
 import { z } from 'zod';
 import { MAX_QUANTITY } from '../domain/basket.aggregate';
-import { openApiSchema, ZodBodyPipe } from '../http/zod-body.pipe';
 import { BasketsHandler } from './baskets.handler';
 import { basketViewSchema, type BasketView } from './basket-view';
 import { BasketErrorsFilter } from '../http/basket-errors';
+
+export const basketIdParam = uuidParam('a basket id');
+
+export const skuParam = textParam('a SKU', 100);
 
 const openBasketBody = z.strictObject({ customerId: z.string().trim().min(1).max(100) });
 
@@ -30,35 +33,36 @@ export class BasketsController {
 
   @Post()
   @HttpCode(201)
-  @ApiBody({ schema: openApiSchema(openBasketBody) })
   @ApiCreatedResponse({
     description: 'The new, empty basket',
     schema: { type: 'object', properties: { basketId: { type: 'string', format: 'uuid' } } },
   })
   @ApiBadRequestResponse({ description: 'Malformed JSON or a missing or bad customerId' })
   open(
-    @Body(new ZodBodyPipe(openBasketBody)) body: z.infer<typeof openBasketBody>,
+    @Body({ schema: openBasketBody }) body: z.infer<typeof openBasketBody>,
   ): Promise<{ basketId: string }> {
     return this.baskets.open(body.customerId);
   }
 
   @Get(':basketId')
   @ApiOkResponse({ description: 'The basket', schema: basketViewSchema })
+  @ApiBadRequestResponse({ description: 'basketId is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such basket' })
-  view(@Param('basketId') basketId: string): Promise<BasketView> {
+  view(@Param('basketId', { schema: basketIdParam }) basketId: string): Promise<BasketView> {
     return this.baskets.view(basketId);
   }
 
   @Put(':basketId/items/:sku')
-  @ApiBody({ schema: openApiSchema(setQuantityBody) })
   @ApiOkResponse({ description: 'The basket after the change', schema: basketViewSchema })
-  @ApiBadRequestResponse({ description: 'quantity is not a whole number from 0 to 100' })
+  @ApiBadRequestResponse({
+    description: 'basketId is not a UUID, or quantity is not a whole number from 0 to 100',
+  })
   @ApiNotFoundResponse({ description: 'No such basket, or no such product' })
   @ApiConflictResponse({ description: 'The basket was checked out and cannot change' })
   setQuantity(
-    @Param('basketId') basketId: string,
-    @Param('sku') sku: string,
-    @Body(new ZodBodyPipe(setQuantityBody)) body: z.infer<typeof setQuantityBody>,
+    @Param('basketId', { schema: basketIdParam }) basketId: string,
+    @Param('sku', { schema: skuParam }) sku: string,
+    @Body({ schema: setQuantityBody }) body: z.infer<typeof setQuantityBody>,
   ): Promise<BasketView> {
     return this.baskets.setQuantity(basketId, sku, body.quantity);
   }

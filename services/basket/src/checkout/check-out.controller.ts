@@ -1,17 +1,7 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBody,
   ApiConflictResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -19,8 +9,9 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { RequestHeader } from '@order-platform/service-kit';
 import { z } from 'zod';
-import { openApiSchema, ZodBodyPipe } from '../http/zod-body.pipe';
+import { basketIdParam } from '../baskets/baskets.controller';
 import { CheckOutHandler } from './check-out.handler';
 import { BasketErrorsFilter } from '../http/basket-errors';
 
@@ -43,7 +34,11 @@ const checkOutBody = z.strictObject({
   }),
 });
 
-const idempotencyKey = text(200);
+const idempotencyKey = z
+  .string({ error: 'the header is required: 1 to 200 characters' })
+  .trim()
+  .min(1, 'the header is required: 1 to 200 characters')
+  .max(200, 'at most 200 characters');
 
 @ApiTags('checkout')
 @Controller('baskets/:basketId/checkout')
@@ -58,12 +53,13 @@ export class CheckOutController {
     required: true,
     description: 'Chosen by the client, one per checkout: the same key again answers with the same order',
   })
-  @ApiBody({ schema: openApiSchema(checkOutBody) })
   @ApiAcceptedResponse({
     description: 'The order is requested (OrderRequested is on its way); its id',
     schema: { type: 'object', properties: { orderId: { type: 'string', format: 'uuid' } } },
   })
-  @ApiBadRequestResponse({ description: 'No Idempotency-Key, malformed JSON, or a missing or bad field' })
+  @ApiBadRequestResponse({
+    description: 'basketId is not a UUID; no Idempotency-Key; malformed JSON, or a missing or bad field',
+  })
   @ApiNotFoundResponse({ description: 'No such basket' })
   @ApiConflictResponse({
     description: 'The basket was checked out under another key, or the key was used for another basket',
@@ -71,18 +67,14 @@ export class CheckOutController {
   @ApiUnprocessableEntityResponse({ description: 'The basket is empty' })
   @ApiPayloadTooLargeResponse({ description: 'The body is larger than HTTP_BODY_LIMIT_BYTES' })
   async handle(
-    @Param('basketId') basketId: string,
-    @Headers('idempotency-key') key: string | undefined,
-    @Body(new ZodBodyPipe(checkOutBody)) body: z.infer<typeof checkOutBody>,
+    @Param('basketId', { schema: basketIdParam }) basketId: string,
+    @RequestHeader('Idempotency-Key', { schema: idempotencyKey }) key: z.infer<typeof idempotencyKey>,
+    @Body({ schema: checkOutBody }) body: z.infer<typeof checkOutBody>,
   ): Promise<{ orderId: string }> {
-    const parsedKey = idempotencyKey.safeParse(key);
-    if (!parsedKey.success) {
-      throw new BadRequestException('the Idempotency-Key header is required: 1 to 200 characters');
-    }
     const { shippingAddress: a } = body;
     const { orderId } = await this.checkOut.handle({
       basketId,
-      idempotencyKey: parsedKey.data,
+      idempotencyKey: key,
       paymentToken: body.paymentToken,
       email: body.email,
       shippingAddress: {

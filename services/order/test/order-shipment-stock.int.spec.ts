@@ -145,6 +145,7 @@ describe('the order service follows shipments and guards its stock', () => {
       body: JSON.stringify({ available: -1 }),
     });
     expect(badStock.status).toBe(400);
+    expect(await badStock.text()).toContain('available: must be a whole number');
     expect((await fetch(`${url()}/admin/stock/SKU-NOPE-999`)).status).toBe(404);
     expect(await (await fetch(`${url()}/admin/stock/SKU-LTD-011`)).json()).toEqual({
       sku: 'SKU-LTD-011',
@@ -155,6 +156,12 @@ describe('the order service follows shipments and guards its stock', () => {
     try {
       await waitForHttp(closed, '/health/live');
       expect((await fetch(`${closed.url}/admin/stock/SKU-TEA-001`)).status).toBe(403);
+      const closedPut = await fetch(`${closed.url}/admin/stock/SKU-TEA-001`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ available: -1 }),
+      });
+      expect(closedPut.status).toBe(403);
     } finally {
       await closed.stop('SIGTERM');
     }

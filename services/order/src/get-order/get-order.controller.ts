@@ -1,10 +1,8 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
-import { PG_POOL, withTransaction } from '@order-platform/service-kit';
+import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { PG_POOL, uuidParam, withTransaction } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { OrdersRepository } from '../db/orders.repository';
 import type { OrderLine, OrderStatus } from '../domain/order.aggregate';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface OrderView {
   orderId: string;
@@ -25,9 +23,8 @@ export class GetOrderController {
   ) {}
 
   @Get(':orderId')
-  async get(@Param('orderId') orderId: string): Promise<OrderView> {
-    if (!UUID.test(orderId)) throw new BadRequestException(`"${orderId}" is not an order id (a UUID)`);
-    const stored = await withTransaction(this.pool, (tx) => this.orders.find(tx, orderId.toLowerCase()));
+  async get(@Param('orderId', { schema: uuidParam('an order id') }) orderId: string): Promise<OrderView> {
+    const stored = await withTransaction(this.pool, (tx) => this.orders.find(tx, orderId));
     if (!stored) throw new NotFoundException(`no order ${orderId}`);
     const s = stored.order.snapshot;
     return {

@@ -163,7 +163,12 @@ describe('shipping', () => {
 
     it('answers 404 for an unknown order and 400 for an id that is not one', async () => {
       expect((await fetch(`${service.url}/shipments/${randomUUID()}`)).status).toBe(404);
-      expect((await fetch(`${service.url}/shipments/not-a-uuid`)).status).toBe(400);
+      const malformed = await fetch(`${service.url}/shipments/not-a-uuid`);
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({
+        statusCode: 400,
+        message: 'orderId: "not-a-uuid" is not an order id (a UUID)',
+      });
     });
   });
 

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { PG_POOL } from '@order-platform/service-kit';
+import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { PG_POOL, uuidParam } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { ShipmentsRepository } from '../db/shipments.repository';
 
@@ -24,7 +24,7 @@ export class ShipmentsController {
   ) {}
 
   @Get(':orderId')
-  async get(@Param('orderId', new ParseUUIDPipe()) orderId: string): Promise<ShipmentView> {
+  async get(@Param('orderId', { schema: uuidParam('an order id') }) orderId: string): Promise<ShipmentView> {
     const client = await this.pool.connect();
     try {
       const stored = await this.shipments.findByOrderId(client, orderId);

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { eventually } from '@order-platform/contracts/testing';
-import { OutboxFixture, type OutboxRow } from '@order-platform/messaging/test/outbox-fixture';
-import { TopicReader } from '@order-platform/messaging/test/topic-reader';
+import { eventually } from '@order-platform/testing';
+import { OutboxFixture, type OutboxRow, TopicReader } from '@order-platform/messaging/test/outbox-fixture';
 import {
   freePort,
   repoRoot,
@@ -100,7 +99,7 @@ describe('cdc-watchdog heals its connector', () => {
       alter schema ${fixture.schema} owner to ${fixture.schema};
       grant execute on function housekeeping.prune_outbox(interval) to ${fixture.schema};
     `);
-    reader = new TopicReader(fixture.kafka, fixture.topic);
+    reader = new TopicReader(fixture.kafka, [fixture.topic]);
     await reader.start();
     watchdog = await startWatchdog({
       KAFKA_CONNECT_URL: stack.connectUrl,

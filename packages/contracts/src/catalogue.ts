@@ -44,10 +44,9 @@ export type EventEnvelope = Pick<AnyEvent, (typeof ENVELOPE_FIELDS)[number]>;
  * - `ordered`: events are not cumulative, so a parked message holds back the later
  *   messages of its key. No topic needs this today.
  */
-// The same rule names the consumer runner of @order-platform/messaging enforces.
-import type { TopicOrdering } from '@order-platform/messaging';
-
-export type { TopicOrdering };
+// The rule names the consumer runner of @order-platform/messaging enforces (its own
+// TopicOrdering has the same two; service-kit's topicHandler passes one to the other).
+export type TopicOrdering = 'cumulative' | 'ordered';
 
 export interface TopicSpec<T extends TopicName = TopicName> {
   topic: T;

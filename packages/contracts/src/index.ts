@@ -20,15 +20,7 @@ export {
   type TopicOrdering,
   type TopicSpec,
 } from './catalogue';
-export {
-  createTopics,
-  registerContracts,
-  registerSchemas,
-  type ContractTopic,
-  type RegisterOptions,
-  type RegisterResult,
-  type RegisteredSchema,
-} from './register/register-contracts';
+export { registerSchemas, type ContractTopic, type RegisteredSchema } from './register/register-contracts';
 export {
   checkCompatibility,
   checkHistory,
@@ -40,4 +32,4 @@ export {
   type SchemaChangeStatus,
 } from './compat/check-compat';
 export { RegistryRest, RegistryError, type CompatibilityLevel } from './registry/registry-rest';
-export { newEnvelope, outboxEvent, topicHandler, type Envelope } from './publishing';
+export { newEnvelope, type Envelope } from './publishing';

@@ -1,4 +1,5 @@
 import { createKafka, deadLetterTopicName, failureHistoryOf } from '@order-platform/messaging';
+import { TopicReader } from '@order-platform/messaging/testing';
 
 /** The dead-letter topics' names end the way the runtime names them. */
 const SUFFIX = deadLetterTopicName('', '').replace(/^\./, '');
@@ -16,19 +17,14 @@ export interface DeadLetter {
 
 /** Where every dead-letter topic ends now. */
 export async function deadLetterMarks(brokers: string[]): Promise<DeadLetterMarks> {
-  const admin = createKafka({ brokers, clientId: 'faults.dead-letters' }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.endsWith(SUFFIX));
+  const kafka = createKafka({ brokers, clientId: 'faults.dead-letters' });
+  return kafka.withAdmin(async (admin) => {
     const marks: DeadLetterMarks = {};
-    for (const topic of topics) {
-      marks[topic] = {};
-      for (const p of await admin.fetchTopicOffsets(topic)) marks[topic][p.partition] = Number(p.high);
+    for (const topic of (await admin.listTopics()).filter((t) => t.endsWith(SUFFIX))) {
+      marks[topic] = Object.fromEntries((await admin.offsets(topic)).map((p) => [p.partition, p.high]));
     }
     return marks;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The last error of a dead letter's history (messaging's failure headers), and its round. */
@@ -57,27 +53,25 @@ export async function deadLettersBetween(
   if (pending.size === 0) return [];
   const topics = [...new Set([...pending.keys()].map((k) => k.slice(0, k.lastIndexOf('/'))))];
   const kafka = createKafka({ brokers, clientId: 'faults.dead-letters' });
-  const consumer = kafka.consumer({ groupId: `faults.dead-letters.${process.pid}.${Date.now()}` });
   const found: DeadLetter[] = [];
   const nearlyDone = new Set<string>();
   let lastMessageAt = Date.now();
-  await consumer.connect();
+  const reader = new TopicReader(kafka, topics, {
+    keep: () => false,
+    onRecord: ({ topic, partition, offset: at, key, headers }) => {
+      const offset = Number(at);
+      const mark = `${topic}/${partition}`;
+      lastMessageAt = Date.now();
+      if (offset >= (before[topic]?.[partition] ?? 0) && offset < (after[topic]?.[partition] ?? 0)) {
+        found.push({ topic, key, reason: reasonOf(headers) });
+      }
+      const high = pending.get(mark);
+      if (high !== undefined && offset >= high - 1) pending.delete(mark);
+      else if (high !== undefined && offset >= high - 2) nearlyDone.add(mark);
+    },
+  });
+  await reader.start();
   try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ topic, partition, message }) => {
-        const offset = Number(message.offset);
-        const key = `${topic}/${partition}`;
-        lastMessageAt = Date.now();
-        if (offset >= (before[topic]?.[partition] ?? 0) && offset < (after[topic]?.[partition] ?? 0)) {
-          found.push({ topic, key: message.key?.toString() ?? null, reason: reasonOf(message.headers) });
-        }
-        const high = pending.get(key);
-        if (high !== undefined && offset >= high - 1) pending.delete(key);
-        else if (high !== undefined && offset >= high - 2) nearlyDone.add(key);
-        return Promise.resolve();
-      },
-    });
     const deadline = Date.now() + 60_000;
     const quiet = () =>
       [...pending.keys()].every((k) => nearlyDone.has(k)) && Date.now() - lastMessageAt > 1_500;
@@ -87,7 +81,7 @@ export async function deadLettersBetween(
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
-    await consumer.disconnect();
+    await reader.stop();
   }
   return found;
 }

@@ -1,10 +1,5 @@
-import {
-  createKafka,
-  FAILURE_HEADERS,
-  type FailureRecord,
-  type Kafka,
-  type Producer,
-} from '@order-platform/messaging';
+import { createKafka, FAILURE_HEADERS, type FailureRecord } from '@order-platform/messaging';
+import { TopicWriter } from '@order-platform/messaging/testing';
 import { uniqueName, useStack } from '@order-platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterMarks, deadLettersBetween } from '../src/dead-letters';
@@ -24,47 +19,33 @@ describe('the dead letters between two marks', () => {
   const stack = useStack();
   const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'faults.test' });
   const topic = `${uniqueName('faults_test')}.t.dlq`;
-  let admin: ReturnType<Kafka['admin']>;
-  let plain: Producer;
-  let transactional: Producer;
+  const plain = new TopicWriter(kafka);
+  const transactional = new TopicWriter(kafka, { transactionalId: uniqueName('faults_test') });
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-    plain = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    transactional = kafka.producer({ transactionalId: uniqueName('faults_test'), maxInFlightRequests: 1 });
-    await plain.connect();
-    await transactional.connect();
+    await kafka.withAdmin((admin) => admin.ensureTopics([{ topic, partitions: 2 }]));
   });
 
   afterAll(async () => {
-    await Promise.all([plain.disconnect(), transactional.disconnect()]);
-    await admin.deleteTopics({ topics: [topic] });
-    await admin.disconnect();
+    await Promise.all([plain.close(), transactional.close()]);
+    await kafka.withAdmin((admin) => admin.deleteTopics([topic]));
   });
 
   it('reads what was written between them, with the last errors', async () => {
     const header = (error: string, attempt: number) => ({
       [FAILURE_HEADERS.history]: history(error, attempt),
     });
-    await plain.send({
-      topic,
-      messages: [{ key: 'earlier', value: 'x', partition: 0, headers: header('old', 3) }],
-    });
+    await plain.send(topic, [
+      { key: 'earlier', value: Buffer.from('x'), partition: 0, headers: header('old', 3) },
+    ]);
     const before = await deadLetterMarks(stack.kafkaBrokers);
     expect(before[topic]).toEqual({ 0: 1, 1: 0 });
 
-    const tx = await transactional.transaction();
-    await tx.send({
-      topic,
-      messages: [
-        { key: 'a', value: 'x', partition: 0, headers: header('order a is not known', 3) },
-        { key: 'b', value: 'x', partition: 1, headers: header('order b is not known', 3) },
-      ],
-    });
-    await tx.commit();
-    await plain.send({ topic, messages: [{ key: 'c', value: 'x', partition: 1 }] });
+    await transactional.send(topic, [
+      { key: 'a', value: Buffer.from('x'), partition: 0, headers: header('order a is not known', 3) },
+      { key: 'b', value: Buffer.from('x'), partition: 1, headers: header('order b is not known', 3) },
+    ]);
+    await plain.send(topic, [{ key: 'c', value: Buffer.from('x'), partition: 1 }]);
     const after = await deadLetterMarks(stack.kafkaBrokers);
 
     const letters = await deadLettersBetween(stack.kafkaBrokers, before, after);

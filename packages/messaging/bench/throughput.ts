@@ -17,9 +17,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import { ConsumerRunner, migrateMessaging } from '../src';
+import { ConsumerRunner, createKafka, migrateMessaging } from '../src';
+import { kafkajsOf } from '../src/kafka-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,7 +54,8 @@ const schema = JSON.stringify({
   ],
 });
 
-const kafka = new Kafka({ clientId: name, brokers, logLevel: logLevel.NOTHING });
+const client = createKafka({ clientId: name, brokers });
+const kafka = kafkajsOf(client);
 const registry = new SchemaRegistry({ host: registryUrl });
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const rate = (count: number, ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en')} msg/s`;
@@ -89,7 +91,7 @@ async function runnerConsume(topic: string, pool: Pool, batchSize: number): Prom
   let count = 0;
   let last = 0;
   const runner = new ConsumerRunner({
-    kafka,
+    kafka: client,
     pool,
     registry,
     groupId: `${name}.runner${batchSize}`,

@@ -1,15 +1,12 @@
 export {
   createKafka,
-  createProducer,
+  KafkaClient,
   parseBrokers,
-  type Consumer,
-  type Kafka,
   type KafkaSettings,
   type MessagingLogger,
-  type Producer,
 } from './kafka-client';
+export { KafkaAdmin, type GroupPosition, type PartitionOffsets, type TopicSpec } from './admin/kafka-admin';
 export { KafkaHealth } from './kafka-health';
-export { ensureTopics } from './topics';
 export { createSchemaRegistry, type SchemaRegistry, type SchemaRegistryOptions } from './schema-registry';
 export {
   outboxConnectorConfig,
@@ -18,13 +15,7 @@ export {
   type OutboxConnectorOptions,
 } from './cdc/outbox-connector';
 export { KafkaConnectClient, type ConnectorStatus } from './cdc/kafka-connect-client';
-export {
-  migrateMessaging,
-  runMigrations,
-  MESSAGING_MIGRATIONS,
-  type Migration,
-  type RunMigrationsOptions,
-} from './inbox/migrations';
+export { migrateMessaging, MESSAGING_MIGRATIONS } from './inbox/migrations';
 export { forgetConsumerGroup } from './inbox/inbox-store';
 export { pruneOutbox, pruneTransactions, type PruneOptions } from './inbox/prune';
 export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
@@ -43,7 +34,6 @@ export {
 } from './consumer/types';
 export { DependencyUnavailableError, PermanentError } from './consumer/errors';
 export { routeFailure, type FailureRoute, type FailureStage } from './consumer/failure-routing';
-export { createClient, createPool, POSTGRES_DEFAULTS, type PostgresSettings } from './postgres/pool';
 export { withTimeout } from './timeout';
 export { backoffDelay, type BackoffSettings } from './consumer/backoff';
 export {
@@ -63,4 +53,3 @@ export {
   type RedrivenMessage,
   type RedriveRecord,
 } from './consumer/redrive';
-export { postgresOutageReason } from './postgres/connection-errors';

@@ -7,8 +7,7 @@ import {
   type Producer,
   type ProducerConfig,
 } from 'kafkajs';
-
-export type { Consumer, Kafka, Producer } from 'kafkajs';
+import { KafkaAdmin } from './admin/kafka-admin';
 
 /** The slice of a logger the messaging layer writes to (pino and Nest's Logger both fit). */
 export interface MessagingLogger {
@@ -55,18 +54,53 @@ export function parseBrokers(value: string): string[] {
   return brokers;
 }
 
+const kafkajsClients = new WeakMap<KafkaClient, Kafka>();
+
 /**
- * The one place a KafkaJS client is made, so that a move to another client library
- * (@confluentinc/kafka-javascript has a KafkaJS-compatible API) touches this package only.
+ * A client of the brokers, the one place a KafkaJS client is made. Outside this package it
+ * is opaque: what the rest of the platform needs of Kafka (admin, offsets and lag, consumer
+ * runners, test readers and writers) is this package's own API, so that a move to another
+ * client library touches this package only.
  */
-export function createKafka({ brokers, clientId, logger }: KafkaSettings): Kafka {
-  return new Kafka({
-    clientId,
-    brokers,
-    logLevel: logLevel.WARN,
-    ...(logger ? { logCreator: toLogCreator(logger) } : {}),
-    retry: { initialRetryTime: 200, retries: 8 },
-  });
+export class KafkaClient {
+  constructor({ brokers, clientId, logger }: KafkaSettings) {
+    kafkajsClients.set(
+      this,
+      new Kafka({
+        clientId,
+        brokers,
+        logLevel: logLevel.WARN,
+        ...(logger ? { logCreator: toLogCreator(logger) } : {}),
+        retry: { initialRetryTime: 200, retries: 8 },
+      }),
+    );
+  }
+
+  /** An admin connection, opened on first use: close() it when done, or use withAdmin. */
+  admin(): KafkaAdmin {
+    return new KafkaAdmin(kafkajsOf(this));
+  }
+
+  /** Runs `work` with an admin connection that is closed afterwards, whatever happens. */
+  async withAdmin<T>(work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+    const admin = this.admin();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.close();
+    }
+  }
+}
+
+export function createKafka(settings: KafkaSettings): KafkaClient {
+  return new KafkaClient(settings);
+}
+
+/** The KafkaJS client behind `client`, for this package's own modules (index.ts does not export it). */
+export function kafkajsOf(client: KafkaClient): Kafka {
+  const kafka = kafkajsClients.get(client);
+  if (!kafka) throw new Error('not a KafkaClient made by createKafka');
+  return kafka;
 }
 
 /**

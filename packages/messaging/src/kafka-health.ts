@@ -1,25 +1,20 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin } from './admin/kafka-admin';
+import type { KafkaClient } from './kafka-client';
 import { withTimeout } from './timeout';
 
 /** Answers "does the cluster answer?" for readiness probes, reusing one admin connection. */
 export class KafkaHealth {
-  private admin: Admin | undefined;
+  private admin: KafkaAdmin | undefined;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(private readonly kafka: KafkaClient) {}
 
   async check(timeoutMs = 3000): Promise<{ brokers: number; controller: number | null }> {
     this.admin ??= this.kafka.admin();
-    const admin = this.admin;
-    const probe = (async () => {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return { brokers: cluster.brokers.length, controller: cluster.controller };
-    })();
-    return withTimeout(probe, timeoutMs, 'Kafka');
+    return withTimeout(this.admin.cluster(), timeoutMs, 'Kafka');
   }
 
   async close(): Promise<void> {
-    await this.admin?.disconnect();
+    await this.admin?.close();
     this.admin = undefined;
   }
 }

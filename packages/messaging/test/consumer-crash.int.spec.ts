@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ConsumerRunner, retryTopicName } from '../src';
 import { type TestEvent, useRunnerFixture } from './runner-fixture';
-import { TopicReader } from './topic-reader';
+import { TopicReader } from '../src/testing';
 
 interface ChildConfig {
   groupId: string;
@@ -127,7 +127,7 @@ describe('ConsumerRunner after a SIGKILL', () => {
     expect(applied.map((a) => a.event_id).sort()).toEqual([failing, ...after].map((e) => e.eventId).sort());
     await r.stop();
 
-    const retry = new TopicReader(fixture.kafka, retryTopicName(groupId, topic, 1));
+    const retry = new TopicReader(fixture.kafka, [retryTopicName(groupId, topic, 1)]);
     await retry.start();
     try {
       await retry.drain();

@@ -9,7 +9,7 @@ import {
   type TopicHandler,
 } from '../src';
 import { type TestEvent, useRunnerFixture } from './runner-fixture';
-import { TopicReader } from './topic-reader';
+import { TopicReader } from '../src/testing';
 
 /**
  * The consumer runner against the real stack: effectively-once through the transactions
@@ -132,7 +132,7 @@ describe('ConsumerRunner', () => {
       'the good event to be applied',
     );
 
-    const dlq = new TopicReader(fixture.kafka, deadLetterTopicName(group, topic));
+    const dlq = new TopicReader(fixture.kafka, [deadLetterTopicName(group, topic)]);
     await dlq.start();
     try {
       await dlq.waitForCount(2, 20_000);
@@ -196,7 +196,7 @@ describe('ConsumerRunner', () => {
     expect(metrics.retried).toBeGreaterThanOrEqual(3);
     // Stopped first: the reader's end-of-topic sentinels are not events the runner should see.
     await r.stop();
-    const retried = new TopicReader(fixture.kafka, retryTopicName(group, topic, 1));
+    const retried = new TopicReader(fixture.kafka, [retryTopicName(group, topic, 1)]);
     await retried.start();
     try {
       await retried.drain();

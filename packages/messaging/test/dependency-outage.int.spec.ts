@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '@order-platform/postgres';
 import { TcpProxy, useStack } from '@order-platform/testing';
 import type { Pool } from 'pg';
 import {
   ConsumerRunner,
-  createPool,
   createSchemaRegistry,
   deadLetterTopicName,
   FAILURE_HEADERS,
@@ -87,7 +87,7 @@ describe('ConsumerRunner during a dependency outage', () => {
   }
 
   async function recordsIn(topics: string[]): Promise<number> {
-    const admin = fixture.kafka.admin();
+    const admin = fixture.kafkajs.admin();
     await admin.connect();
     try {
       let total = 0;
@@ -187,7 +187,7 @@ describe('ConsumerRunner during a dependency outage', () => {
     const dlq = deadLetterTopicName(group, topic);
     await fixture.waitFor(async () => (await recordsIn([dlq])) > 0, 'the dead letter');
     expect(await recordsIn(failureTopics(group, topic).slice(0, 2))).toBe(0);
-    const consumer = fixture.kafka.consumer({ groupId: `${group}.check` });
+    const consumer = fixture.kafkajs.consumer({ groupId: `${group}.check` });
     cleanups.push(() => consumer.disconnect());
     await consumer.connect();
     await consumer.subscribe({ topic: dlq, fromBeginning: true });

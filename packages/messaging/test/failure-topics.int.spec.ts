@@ -1,6 +1,7 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { ConsumerRunner, deadLetterTopicName, ensureTopics, retryTopicName } from '../src';
+import { ConsumerRunner, deadLetterTopicName, retryTopicName } from '../src';
+import { ensureTopics } from '../src/topics';
 import { useRunnerFixture } from './runner-fixture';
 
 /** Retry topics keep their records past their delay: set on creation, raised on a topic that keeps less. */
@@ -9,7 +10,7 @@ describe('failure topics made by the runner', () => {
   const WEEK = 7 * 24 * 60 * 60 * 1000;
 
   async function retention(topics: string[]): Promise<Record<string, string | undefined>> {
-    const admin = fixture.kafka.admin();
+    const admin = fixture.kafkajs.admin();
     await admin.connect();
     try {
       const { resources } = await admin.describeConfigs({
@@ -35,7 +36,7 @@ describe('failure topics made by the runner', () => {
       deadLetterTopicName(group, topic),
     ];
     // A retry topic from before retention was set, keeping records one minute only.
-    const admin = fixture.kafka.admin();
+    const admin = fixture.kafkajs.admin();
     await admin.connect();
     await ensureTopics(admin, [
       { topic: first, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '60000' }] },

@@ -3,7 +3,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackControls, useStack } from '@order-platform/testing';
 import { OutboxFixture, type OutboxRow } from './outbox-fixture';
-import { TopicReader } from './topic-reader';
+import { TopicReader } from '../src/testing';
 
 /**
  * The walking skeleton: a row committed into an outbox table reaches its Kafka topic
@@ -58,7 +58,7 @@ describe('outbox → Debezium → Kafka', () => {
   });
 
   it('carries one committed row to its topic once: key, headers and Avro value', async () => {
-    const reader = new TopicReader(fixture.kafka, fixture.topic);
+    const reader = new TopicReader(fixture.kafka, [fixture.topic]);
     await reader.start();
     try {
       const { row, value } = await event(randomUUID(), 1);
@@ -95,7 +95,7 @@ describe('outbox → Debezium → Kafka', () => {
       ctx.skip('the stack came from the environment: this run cannot kill Kafka Connect');
       return;
     }
-    const reader = new TopicReader(fixture.kafka, fixture.topic);
+    const reader = new TopicReader(fixture.kafka, [fixture.topic]);
     await reader.start();
     try {
       await reader.drain();

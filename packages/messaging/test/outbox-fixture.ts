@@ -1,7 +1,15 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { type StackSettings, uniqueName } from '@order-platform/testing';
-import { ensureTopics, heartbeatTopic, KafkaConnectClient, outboxConnectorConfig } from '../src';
+import {
+  createKafka,
+  heartbeatTopic,
+  type KafkaClient,
+  KafkaConnectClient,
+  outboxConnectorConfig,
+} from '../src';
+
+/** The reader that observes the fixture's topic, typed against the same sources as the fixture. */
+export { TopicReader } from '../src/testing';
 
 export interface OutboxRow {
   id: string;
@@ -22,7 +30,7 @@ export class OutboxFixture {
   readonly schema = this.name;
   readonly topic = `test.${this.name}.v1`;
   readonly connect: KafkaConnectClient;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   private readonly admin: Client;
 
   constructor(
@@ -30,7 +38,7 @@ export class OutboxFixture {
     readonly partitions = 3,
   ) {
     this.connect = new KafkaConnectClient(stack.connectUrl);
-    this.kafka = new Kafka({ clientId: this.name, brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+    this.kafka = createKafka({ clientId: this.name, brokers: stack.kafkaBrokers });
     this.admin = new Client({ connectionString: stack.postgresAdminUrl });
   }
 
@@ -49,13 +57,12 @@ export class OutboxFixture {
       grant select, insert, delete on ${this.schema}.heartbeat to debezium;
       create publication ${this.name} for table ${this.schema}.outbox, ${this.schema}.heartbeat with (publish = 'insert');
     `);
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [
-      { topic: this.topic, numPartitions: this.partitions },
-      { topic: heartbeatTopic(this.name), numPartitions: 1 },
-    ]);
-    await admin.disconnect();
+    await this.kafka.withAdmin((admin) =>
+      admin.ensureTopics([
+        { topic: this.topic, partitions: this.partitions },
+        { topic: heartbeatTopic(this.name), partitions: 1 },
+      ]),
+    );
     await this.connect.putConnector(
       this.connectorName,
       outboxConnectorConfig({
@@ -151,10 +158,9 @@ export class OutboxFixture {
       `drop publication if exists ${this.name}; drop schema if exists ${this.schema} cascade`,
     );
     await this.admin.end();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [this.topic, heartbeatTopic(this.name)] }).catch(() => undefined);
-    await admin.disconnect();
+    await this.kafka
+      .withAdmin((admin) => admin.deleteTopics([this.topic, heartbeatTopic(this.name)]))
+      .catch(() => undefined);
   }
 
   private async waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

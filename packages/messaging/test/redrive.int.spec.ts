@@ -14,7 +14,7 @@ import {
   type TopicHandler,
 } from '../src';
 import { type TestEvent, useRunnerFixture } from './runner-fixture';
-import { TopicReader } from './topic-reader';
+import { TopicReader } from '../src/testing';
 
 interface CliRun {
   code: number | null;
@@ -54,7 +54,7 @@ describe('redrive', () => {
 
   /** The redrive group's committed offsets on the dead-letter topic: '-1' where it never committed. */
   async function redriveOffsets(group: string, topic: string): Promise<string[]> {
-    const admin = fixture.kafka.admin();
+    const admin = fixture.kafkajs.admin();
     await admin.connect();
     try {
       const [offsets] = await admin.fetchOffsets({
@@ -68,7 +68,7 @@ describe('redrive', () => {
   }
 
   async function readAll(topic: string) {
-    const reader = new TopicReader(fixture.kafka, topic);
+    const reader = new TopicReader(fixture.kafka, [topic]);
     await reader.start();
     try {
       await reader.drain();

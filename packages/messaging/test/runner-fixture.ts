@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { serviceDatabaseUrl, type StackSettings, uniqueName, useStack } from '@order-platform/testing';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   ConsumerRunner,
   type ConsumerRunnerOptions,
-  ensureTopics,
+  createKafka,
+  type KafkaClient,
   type HandlerContext,
   migrateMessaging,
   type TopicHandler,
 } from '../src';
+import { kafkajsOf } from '../src/kafka-client';
 
 export interface TestEvent {
   eventId: string;
@@ -50,7 +52,9 @@ export interface AppliedRow {
  */
 export class RunnerFixture {
   readonly name = uniqueName('msg');
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
+  /** The KafkaJS client behind `kafka`, for this package's own tests of its internals. */
+  readonly kafkajs: Kafka;
   readonly registry: SchemaRegistry;
   readonly admin: Client;
   pool!: Pool;
@@ -59,11 +63,8 @@ export class RunnerFixture {
   private readonly runners: ConsumerRunner[] = [];
 
   constructor(readonly stack: StackSettings) {
-    this.kafka = new Kafka({
-      clientId: this.name,
-      brokers: stack.kafkaBrokers,
-      logLevel: process.env.KAFKAJS_LOG ? logLevel.INFO : logLevel.NOTHING,
-    });
+    this.kafka = createKafka({ clientId: this.name, brokers: stack.kafkaBrokers });
+    this.kafkajs = kafkajsOf(this.kafka);
     this.registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
     this.admin = new Client({ connectionString: stack.postgresAdminUrl });
   }
@@ -99,20 +100,16 @@ export class RunnerFixture {
       `drop schema if exists ${this.name} cascade; drop owned by ${this.name}; drop role if exists ${this.name}`,
     );
     await this.admin.end();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.includes(this.name));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.disconnect();
+    await this.kafka.withAdmin(async (admin) => {
+      const mine = (await admin.listTopics()).filter((t) => t.includes(this.name));
+      if (mine.length > 0) await admin.deleteTopics(mine).catch(() => undefined);
+    });
   }
 
   /** A new topic with the test schema registered under its value subject. */
   async topic(label: string, partitions = 3): Promise<string> {
     const topic = `test.${this.name}.${label}.v1`;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [{ topic, numPartitions: partitions }]);
-    await admin.disconnect();
+    await this.kafka.withAdmin((admin) => admin.ensureTopics([{ topic, partitions }]));
     const { id } = await this.registry.register(
       { type: SchemaType.AVRO, schema: TEST_EVENT_SCHEMA },
       { subject: `${topic}-value` },
@@ -170,7 +167,7 @@ export class RunnerFixture {
 
   async send(topic: string, records: { key: string; value: Buffer; headers?: IHeaders }[]): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      this.producer = this.kafkajs.producer({ createPartitioner: Partitioners.DefaultPartitioner });
       await this.producer.connect();
     }
     await this.producer.send({ topic, messages: records });

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { registerContracts } from '@order-platform/contracts';
-import { createKafka, ensureTopics, KafkaConnectClient, parseBrokers } from '@order-platform/messaging';
+import { createKafka, KafkaConnectClient, parseBrokers } from '@order-platform/messaging';
 import { z } from 'zod';
 import { PLATFORM_CONNECTOR, PLATFORM_HEARTBEAT_TOPIC, platformOutboxConnector } from './platform';
+import { registerContracts } from './register-contracts';
 
 const settings = z.object({
   KAFKA_BROKERS: z.string().min(1),
@@ -27,19 +27,16 @@ async function main(): Promise<void> {
   const env = parsed.data;
   const brokers = parseBrokers(env.KAFKA_BROKERS);
 
-  const result = await registerContracts({ registryUrl: env.SCHEMA_REGISTRY_URL, brokers, log });
+  const kafka = createKafka({ brokers, clientId: 'platform-init' });
+  const result = await registerContracts({ registryUrl: env.SCHEMA_REGISTRY_URL, kafka, log });
   log(
     `${result.schemas.length} schemas registered, ${result.createdTopics.length} topics created, ${result.existingTopics.length} already there`,
   );
 
-  const admin = createKafka({ brokers, clientId: 'platform-init' }).admin();
-  await admin.connect();
-  try {
-    const created = await ensureTopics(admin, [{ topic: PLATFORM_HEARTBEAT_TOPIC, numPartitions: 1 }]);
-    if (created.length > 0) log(`created ${PLATFORM_HEARTBEAT_TOPIC}`);
-  } finally {
-    await admin.disconnect();
-  }
+  const created = await kafka.withAdmin((admin) =>
+    admin.ensureTopics([{ topic: PLATFORM_HEARTBEAT_TOPIC, partitions: 1 }]),
+  );
+  if (created.length > 0) log(`created ${PLATFORM_HEARTBEAT_TOPIC}`);
 
   const connect = new KafkaConnectClient(env.KAFKA_CONNECT_URL);
   await connect.putConnector(

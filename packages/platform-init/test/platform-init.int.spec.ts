@@ -23,18 +23,12 @@ describe('platform-init', () => {
     const status = await new KafkaConnectClient(stack.connectUrl).status('order-platform-outbox');
     expect(status?.tasks.map((t) => t.state)).toEqual(['RUNNING']);
 
-    const admin = createKafka({ brokers: stack.kafkaBrokers, clientId: 'platform-init-test' }).admin();
-    await admin.connect();
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: TOPICS.map((t) => t.topic) });
-      for (const spec of TOPICS) {
-        const topic = metadata.topics.find((t) => t.name === spec.topic);
-        expect(topic?.partitions.length, spec.topic).toBe(spec.partitions);
-      }
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'platform-init-test' });
+    await kafka.withAdmin(async (admin) => {
+      const counts = await admin.partitionCounts(TOPICS.map((t) => t.topic));
+      for (const spec of TOPICS) expect(counts.get(spec.topic), spec.topic).toBe(spec.partitions);
       expect(await admin.listTopics()).toContain('__debezium-heartbeat.order-platform');
-    } finally {
-      await admin.disconnect();
-    }
+    });
 
     const subjects = (await (await fetch(`${stack.schemaRegistryUrl}/subjects`)).json()) as string[];
     for (const spec of TOPICS) expect(subjects).toContain(spec.subject);

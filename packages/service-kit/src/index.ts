@@ -22,9 +22,11 @@ export {
   type ConsumerDefinition,
   type MessagingState,
 } from './messaging/messaging.lifecycle';
-export { withTransaction } from './db/transaction';
 export { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
 export { PollLoop, type PollLoopOptions, type PollLogger } from './poll/poll-loop';
+export { Poller, type PollerOptions } from './poll/poller';
+export { outboxEvent, topicHandler } from './messaging/catalogue-messaging';
+export { outgoingEvent, type EventCause, type EventFields, type EventSubject } from './outbox/outgoing-event';
 export { readiness, type Readiness, type ReadinessInput } from './health/readiness';
 export { HEALTH_DETAILS, type HealthDetails } from './health/health-details';
 export { SchemaValidationPipe } from './http/schema-validation.pipe';

@@ -1,6 +1,8 @@
 import { type DynamicModule, Injectable, type Provider, type Type } from '@nestjs/common';
-import { type EventOf, type TopicName, topicHandler } from '@order-platform/contracts';
-import type { EventEnvelope, Migration } from '@order-platform/messaging';
+import type { EventOf, TopicName } from '@order-platform/contracts';
+import { topicHandler } from './messaging/catalogue-messaging';
+import type { EventEnvelope } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 import type { PoolClient } from 'pg';
 import type { BaseConfig } from './config';
 import { CONSUMERS, type ConsumerDefinition, MIGRATIONS } from './messaging/messaging.lifecycle';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOf } from '@order-platform/contracts';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
+import { TopicReader } from '@order-platform/messaging/testing';
 import {
   freePort,
   runPlatformInit,
@@ -11,7 +12,6 @@ import {
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
-import type { Consumer } from 'kafkajs';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 
@@ -75,7 +75,7 @@ export function useBasketService(): BasketService {
   const registry = createSchemaRegistry(stack.schemaRegistryUrl);
   const admin = new Pool({ connectionString: stack.postgresAdminUrl, max: 2 });
   const seen = new Map<string, { key: string | null; values: Buffer[] }>();
-  let consumer: Consumer;
+  let reader: TopicReader | undefined;
   let service: ServiceProcess | undefined;
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -132,27 +132,21 @@ export function useBasketService(): BasketService {
     await waitForHttp(service, '/health/ready', 200, 60_000);
 
     // The topic is shared with other tests and earlier runs: keep only what this run's orders got.
-    consumer = createKafka({ brokers: stack.kafkaBrokers, clientId: 'basket-test' }).consumer({
-      groupId: uniqueName('basket_test'),
-      readUncommitted: false,
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        const key = message.key?.toString() ?? null;
-        if (key && message.value) {
-          const entry = seen.get(key) ?? { key, values: [] };
-          entry.values.push(message.value);
-          seen.set(key, entry);
-        }
-        return Promise.resolve();
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('basket_test') });
+    reader = new TopicReader(kafka, [TOPIC], {
+      keep: () => false,
+      onRecord: ({ key, value }) => {
+        if (!key || !value) return;
+        const entry = seen.get(key) ?? { key, values: [] };
+        entry.values.push(value);
+        seen.set(key, entry);
       },
     });
+    await reader.start();
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
+    await reader?.stop();
     await service?.stop('SIGTERM');
     await admin.end();
   });

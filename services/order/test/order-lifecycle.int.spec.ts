@@ -3,8 +3,8 @@ import {
   aPaymentProcessed,
   anOrderLine,
   anOrderRequested,
-  eventually,
 } from '@order-platform/contracts/testing';
+import { eventually } from '@order-platform/testing';
 import { describe, expect, it } from 'vitest';
 import { OUR_SEQUENCE, useOrderService } from './order-service.fixture';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SchemaType } from '@kafkajs/confluent-schema-registry';
-import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
-import { anOrderLine, anOrderRequested, eventually } from '@order-platform/contracts/testing';
-import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
+import type { EventOf, TopicName } from '@order-platform/contracts';
+import { anOrderLine, anOrderRequested } from '@order-platform/contracts/testing';
+import { eventually } from '@order-platform/testing';
+import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
 import {
   freePort,
   runPlatformInit,
@@ -13,7 +13,6 @@ import {
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
-import { type Consumer, Partitioners, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 
@@ -81,15 +80,12 @@ export interface OrderServiceFixture {
 
 export function useOrderService(): OrderServiceFixture {
   const stack = useStack();
-  const registry = createSchemaRegistry(stack.schemaRegistryUrl);
-  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('order-test') });
+  const bus = new EventBus(stack);
   const db = new Pool({ connectionString: serviceDatabaseUrl(stack, 'orders'), max: 3 });
   /** Only events of this run's orders: the topics are shared with other tests and earlier runs. */
   const ours = new Set<string>();
-  const emitted = new Map<string, Emitted[]>();
+  let emitted: ReadEvent<OutputTopic>[] = [];
   let service: ServiceProcess | undefined;
-  let producer: Producer;
-  let collector: Consumer;
 
   const env = async (overrides: Record<string, string> = {}) => ({
     SERVICE_NAME: 'order',
@@ -103,15 +99,7 @@ export function useOrderService(): OrderServiceFixture {
     ...overrides,
   });
 
-  const produce = async <T extends TopicName>(topic: T, event: EventOf<T>) => {
-    const spec = topicSpec(topic);
-    const id = await registry.getRegistryIdBySchema(spec.subject, {
-      type: SchemaType.AVRO,
-      schema: spec.schema,
-    });
-    const { aggregateId } = event as { aggregateId: string };
-    await producer.send({ topic, messages: [{ key: aggregateId, value: await registry.encode(id, event) }] });
-  };
+  const produce = <T extends TopicName>(topic: T, event: EventOf<T>) => bus.publish(topic, event);
 
   const newOrderId = () => {
     const id = randomUUID();
@@ -119,8 +107,10 @@ export function useOrderService(): OrderServiceFixture {
     return id;
   };
 
-  const eventsOf = (orderId: string, topic?: OutputTopic) =>
-    (emitted.get(orderId) ?? []).filter((e) => topic === undefined || e.topic === topic);
+  const eventsOf = (orderId: string, topic?: OutputTopic): Emitted[] =>
+    emitted
+      .filter((e) => e.key === orderId && (topic === undefined || e.topic === topic))
+      .map((e) => ({ topic: e.topic as OutputTopic, event: e.event }));
 
   const waitForEvent = <T extends OutputTopic>(orderId: string, topic: T) =>
     eventually(
@@ -186,24 +176,11 @@ export function useOrderService(): OrderServiceFixture {
     service = startService('order', await env());
     await waitForHttp(service, '/health/ready', 200, 90_000);
 
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    collector = kafka.consumer({ groupId: uniqueName('order-test-collector'), readUncommitted: false });
-    await collector.connect();
-    await collector.subscribe({ topics: [...OUTPUT_TOPICS], fromBeginning: true });
-    await collector.run({
-      eachMessage: async ({ topic, message }) => {
-        const key = message.key?.toString();
-        if (!key || !ours.has(key) || !message.value) return;
-        const event = (await registry.decode(message.value)) as EventOf<OutputTopic>;
-        emitted.set(key, [...(emitted.get(key) ?? []), { topic: topic as OutputTopic, event }]);
-      },
-    });
+    emitted = await bus.readAll<OutputTopic>(OUTPUT_TOPICS, ours);
   });
 
   afterAll(async () => {
-    await collector?.disconnect();
-    await producer?.disconnect();
+    await bus.close();
     await service?.stop('SIGTERM');
     await db.end();
   });

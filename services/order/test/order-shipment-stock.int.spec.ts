@@ -6,8 +6,8 @@ import {
   aTimeline,
   anOrderDelivered,
   anOrderLine,
-  eventually,
 } from '@order-platform/contracts/testing';
+import { eventually } from '@order-platform/testing';
 import { startService, waitForHttp } from '@order-platform/testing';
 import { describe, expect, it } from 'vitest';
 import { OUR_SEQUENCE, useOrderService } from './order-service.fixture';

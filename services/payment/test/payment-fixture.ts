@@ -1,9 +1,9 @@
-import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
+import type { EventOf, TopicName } from '@order-platform/contracts';
 import { anOrderValidated } from '@order-platform/contracts/testing';
-import { createKafka, createSchemaRegistry, type Kafka } from '@order-platform/messaging';
+import { TopicReader as KafkaTopicReader } from '@order-platform/messaging/testing';
+import { EventBus } from '@order-platform/service-kit/testing';
 import {
   freePort,
   repoRoot,
@@ -12,10 +12,10 @@ import {
   startProcess,
   startService,
   type StackSettings,
+  eventually,
   uniqueName,
   waitForHttp,
 } from '@order-platform/testing';
-import { type Consumer, type Producer, Partitioners } from 'kafkajs';
 import { Pool } from 'pg';
 
 /** The payment provider simulator, as its own process on `port`. */
@@ -83,39 +83,29 @@ export async function startPayment(
   return service;
 }
 
-export interface ReadEvent<T> {
-  key: string;
-  value: T;
-}
-
 /**
  * Reads a topic from its beginning (topics are shared with other tests and runs) and keeps
  * the decoded records whose key is one of this test's order ids.
  */
 export class TopicReader<T> {
-  readonly records: ReadEvent<T>[] = [];
-  private readonly consumer: Consumer;
+  private readonly records: { key: string; value: T }[] = [];
+  private readonly reader: KafkaTopicReader;
 
   constructor(
     private readonly env: PaymentTestEnv,
     readonly topic: string,
   ) {
-    this.consumer = env.kafka.consumer({
-      groupId: uniqueName('payment-test-reader'),
-      readUncommitted: false,
+    this.reader = new KafkaTopicReader(env.bus.kafka, [topic], {
+      keep: () => false,
+      onRecord: async ({ key, value }) => {
+        if (!key || !value || !env.orderIds.has(key)) return;
+        this.records.push({ key, value: await env.bus.decode<T>(value) });
+      },
     });
   }
 
   async start(): Promise<this> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({
-      eachMessage: async ({ message }) => {
-        const key = message.key?.toString();
-        if (!key || !message.value || !this.env.orderIds.has(key)) return;
-        this.records.push({ key, value: (await this.env.registry.decode(message.value)) as T });
-      },
-    });
+    await this.reader.start();
     return this;
   }
 
@@ -132,24 +122,21 @@ export class TopicReader<T> {
     return this.of(orderId);
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  stop(): Promise<void> {
+    return this.reader.stop();
   }
 }
 
 /** Kafka, the registry and Postgres as the test drives and inspects them. */
 export class PaymentTestEnv {
-  readonly kafka: Kafka;
-  readonly registry;
+  readonly bus: EventBus;
   readonly db: Pool;
   readonly admin: Pool;
   /** The order ids this test run made: readers keep only these. */
   readonly orderIds = new Set<string>();
-  private producer: Producer | undefined;
 
   constructor(stack: StackSettings) {
-    this.kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('payment-test') });
-    this.registry = createSchemaRegistry(stack.schemaRegistryUrl);
+    this.bus = new EventBus(stack);
     this.db = new Pool({ connectionString: serviceDatabaseUrl(stack, 'payment'), max: 2 });
     this.admin = new Pool({ connectionString: stack.postgresAdminUrl, max: 1 });
   }
@@ -181,22 +168,13 @@ export class PaymentTestEnv {
       await this.send(topic, { key: event.aggregateId, value: await this.encode(topic, event) });
   }
 
-  async encode<T extends TopicName>(topic: T, event: EventOf<T>): Promise<Buffer> {
-    const spec = topicSpec(topic);
-    const id = await this.registry.getRegistryIdBySchema(spec.subject, {
-      type: SchemaType.AVRO,
-      schema: spec.schema,
-    });
-    return this.registry.encode(id, event);
+  encode<T extends TopicName>(topic: T, event: EventOf<T>): Promise<Buffer> {
+    return this.bus.encode(topic, event);
   }
 
   /** Produces encoded events onto the real catalogue topic, keyed by order id. */
-  async send<T extends TopicName>(topic: T, ...values: { key: string; value: Buffer }[]): Promise<void> {
-    if (!this.producer) {
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-      await this.producer.connect();
-    }
-    await this.producer.send({ topic, messages: values });
+  send<T extends TopicName>(topic: T, ...values: { key: string; value: Buffer }[]): Promise<void> {
+    return this.bus.send(topic, ...values);
   }
 
   async payment(orderId: string): Promise<Record<string, unknown> | undefined> {
@@ -225,8 +203,7 @@ export class PaymentTestEnv {
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect();
-    await Promise.allSettled([this.db.end(), this.admin.end()]);
+    await Promise.allSettled([this.bus.close(), this.db.end(), this.admin.end()]);
   }
 }
 
@@ -235,9 +212,5 @@ export async function waitUntil(
   what: string,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await eventually(what, async () => ((await probe()) ? true : undefined), timeoutMs);
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { anOrderConfirmed, EventBus, eventually } from '@order-platform/contracts/testing';
+import { anOrderConfirmed } from '@order-platform/contracts/testing';
+import { EventBus } from '@order-platform/service-kit/testing';
+import { eventually } from '@order-platform/testing';
 import {
   freePort,
   runPlatformInit,

@@ -11,7 +11,8 @@ import {
 } from '@order-platform/testing';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBus, eventually, type ReadEvent } from '@order-platform/contracts/testing';
+import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
+import { eventually } from '@order-platform/testing';
 
 const stack = useStack();
 

@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { replayDependencies } from '../src/cli/settings';
 import { replay } from '../src/replay/replay';
 import { viewNamed } from '../src/views/catalog';
-import { mixedWorkload, WorkloadPublisher } from '../test/workload';
+import { EventBus } from '@order-platform/service-kit/testing';
+import { mixedWorkload } from '../test/workload';
 
 const { values: args } = parseArgs({
   // pnpm passes a literal `--` through.
@@ -35,17 +36,11 @@ async function recordsInTopics(
   deps: ReturnType<typeof replayDependencies>,
   topics: readonly string[],
 ): Promise<number> {
-  const admin = deps.kafka.admin();
-  await admin.connect();
-  try {
+  return deps.kafka.withAdmin(async (admin) => {
     let records = 0;
-    for (const topic of topics) {
-      for (const o of await admin.fetchTopicOffsets(topic)) records += Number(o.high) - Number(o.low);
-    }
+    for (const topic of topics) for (const o of await admin.offsets(topic)) records += o.high - o.low;
     return records;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 async function main(): Promise<void> {
@@ -57,12 +52,12 @@ async function main(): Promise<void> {
     if (have < EVENTS) {
       const orders = mixedWorkload(Math.ceil((EVENTS - have) / 8.5), Date.now() - 86_400_000);
       const events = orders.flatMap((o) => o.events);
-      const publisher = new WorkloadPublisher({
+      const publisher = new EventBus({
         kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
         schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8080/apis/ccompat/v7',
       });
       const started = performance.now();
-      await publisher.publish(events);
+      await publisher.publishAll(events);
       await publisher.close();
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(

@@ -1,4 +1,4 @@
-import { eventually } from '@order-platform/contracts/testing';
+import { eventually } from '@order-platform/testing';
 import { describe, expect, it } from 'vitest';
 import { viewChecksum } from '../src/projection/view-tables';
 import type { ReplayProgress } from '../src/replay/progress';

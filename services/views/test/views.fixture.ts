@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually } from '@order-platform/contracts/testing';
+import { eventually } from '@order-platform/testing';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
 import {
   freePort,
@@ -17,7 +17,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DailySales } from '../src/query/daily-sales.controller';
 import { replay, type ReplayOptions, type ReplayResult } from '../src/replay/replay';
 import type { ViewDefinition } from '../src/views/view';
-import { mixedWorkload, type PublishedEvent, type WorkloadOrder, WorkloadPublisher } from './workload';
+import { EventBus } from '@order-platform/service-kit/testing';
+import { mixedWorkload, type PublishedEvent, type WorkloadOrder } from './workload';
 
 export interface Timeline {
   orderId: string;
@@ -133,7 +134,7 @@ export interface ViewsSystem {
  */
 export function useViewsSystem(): ViewsSystem {
   const stack = useStack();
-  const publisher = new WorkloadPublisher(stack);
+  const publisher = new EventBus(stack);
   const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'views-test' });
   const registry = createSchemaRegistry(stack.schemaRegistryUrl);
   let pool: Pool;
@@ -164,7 +165,7 @@ export function useViewsSystem(): ViewsSystem {
     orders = mixedWorkload(200, start);
     from = new Date(start).toISOString().slice(0, 10);
     to = new Date(start + 86_400_000).toISOString().slice(0, 10);
-    await publisher.publish(messyEvents(orders));
+    await publisher.publishAll(messyEvents(orders));
   });
 
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SchemaType } from '@kafkajs/confluent-schema-registry';
-import { type AnyEvent, type EventOf, type TopicName, topicSpec } from '@order-platform/contracts';
+import type { AnyEvent, EventOf, TopicName } from '@order-platform/contracts';
 import {
   aPaymentFailed,
   aPaymentProcessed,
@@ -16,13 +15,6 @@ import {
   anOrderValidated,
   type SentEmail,
 } from '@order-platform/contracts/testing';
-import {
-  createKafka,
-  createProducer,
-  createSchemaRegistry,
-  type Producer,
-  type SchemaRegistry,
-} from '@order-platform/messaging';
 
 export type Outcome = 'DELIVERED' | 'CANCELLED' | 'REJECTED';
 
@@ -167,57 +159,4 @@ export function mixedWorkload(
     );
   }
   return orders;
-}
-
-/**
- * Publishes events to the real catalogue topics as the services' outboxes would (Avro in
- * the Confluent wire format, key = order id, the Java-compatible partitioner), many per
- * request: fast enough for the hundred thousand events of the replay benchmark.
- */
-export class WorkloadPublisher {
-  private readonly kafka;
-  private readonly registry: SchemaRegistry;
-  private readonly ids = new Map<string, number>();
-  private producer: Producer | undefined;
-
-  constructor(stack: { kafkaBrokers: string[]; schemaRegistryUrl: string }) {
-    this.kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `views-workload-${randomUUID()}` });
-    this.registry = createSchemaRegistry(stack.schemaRegistryUrl);
-  }
-
-  private async schemaId(topic: TopicName): Promise<number> {
-    const known = this.ids.get(topic);
-    if (known !== undefined) return known;
-    const spec = topicSpec(topic);
-    const id = await this.registry.getRegistryIdBySchema(spec.subject, {
-      type: SchemaType.AVRO,
-      schema: spec.schema,
-    });
-    this.ids.set(topic, id);
-    return id;
-  }
-
-  /** Sends the events in the order given (per partition, which is what Kafka keeps). */
-  async publish(events: readonly PublishedEvent[], chunk = 2000): Promise<void> {
-    if (!this.producer) {
-      this.producer = createProducer(this.kafka);
-      await this.producer.connect();
-    }
-    for (let i = 0; i < events.length; i += chunk) {
-      const byTopic = new Map<string, { key: string; value: Buffer }[]>();
-      for (const { topic, event } of events.slice(i, i + chunk)) {
-        const value = await this.registry.encode(await this.schemaId(topic), event);
-        const list = byTopic.get(topic) ?? [];
-        list.push({ key: event.aggregateId, value });
-        byTopic.set(topic, list);
-      }
-      await this.producer.sendBatch({
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect();
-  }
 }

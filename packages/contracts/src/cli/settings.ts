@@ -1,21 +1,8 @@
-import { parseBrokers } from '@order-platform/messaging';
 import { z } from 'zod';
 
 const registryUrl = z.url({
   error: 'expected the URL of the Confluent-compatible API, e.g. http://127.0.0.1:8080/apis/ccompat/v7',
 });
-const brokers = z.string().transform((value, ctx) => {
-  try {
-    return parseBrokers(value);
-  } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected host:port[,host:port…] (${error instanceof Error ? error.message : String(error)})`,
-    });
-    return z.NEVER;
-  }
-});
-
 /** Reads the settings a command needs from the environment; a missing or bad one stops it with a message naming it. */
 export function readSettings<T extends z.ZodRawShape>(
   shape: T,
@@ -30,7 +17,7 @@ export function readSettings<T extends z.ZodRawShape>(
   throw new Error(`invalid settings:\n  ${problems.join('\n  ')}`);
 }
 
-export const settings = { registryUrl, brokers };
+export const settings = { registryUrl };
 
 /** Runs a command's main function: failures print their message and exit 1. */
 export function runCommand(name: string, main: () => Promise<void>): void {

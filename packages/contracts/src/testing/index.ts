@@ -1,2 +1,1 @@
 export * from './event-builders';
-export { EventBus, eventually, type EventBusStack, type ReadEvent } from './event-bus';

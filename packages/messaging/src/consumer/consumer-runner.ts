@@ -1,8 +1,10 @@
-import type { Admin, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { KafkaAdmin } from '../admin/kafka-admin';
+import { kafkajsOf } from '../kafka-client';
+import { withTimeout } from '../timeout';
 import { defaultEnvelope } from './envelope';
 import { createFailureTopics } from './failure-topics-setup';
 import { HEADERS, headerText, retryTopicName } from './failure-topics';
-import { groupLag } from './lag';
 import { MessageProcessor, Stopped, type Source } from './message-processor';
 import { Counters, type RunnerMetrics } from './metrics';
 import { OutageBoard } from './outage';
@@ -37,7 +39,7 @@ export class ConsumerRunner {
   private readonly outages: OutageBoard;
   private readonly processor: MessageProcessor;
   private subscription: Subscription | undefined;
-  private admin: Admin | undefined;
+  private admin: KafkaAdmin | undefined;
   private started = false;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
@@ -45,7 +47,7 @@ export class ConsumerRunner {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.batchSize = Math.max(1, options.batchSize ?? 1);
     this.mover = new TransactionalMover(
-      options.kafka,
+      kafkajsOf(options.kafka),
       { insideTransaction: options.hooks?.insideKafkaTransaction },
       options.logger,
     );
@@ -91,7 +93,7 @@ export class ConsumerRunner {
   async start(): Promise<void> {
     const { kafka, groupId } = this.options;
     if (this.options.createFailureTopics ?? true) {
-      const admin = kafka.admin();
+      const admin = kafkajsOf(kafka).admin();
       await admin.connect();
       try {
         const declared = this.options.handlers.map((h) => h.topic);
@@ -105,7 +107,7 @@ export class ConsumerRunner {
     // runner heartbeats after every message and while it waits).
     const sessionTimeout = this.options.sessionTimeoutMs ?? 10_000;
     this.subscription = new Subscription({
-      kafka,
+      kafka: kafkajsOf(kafka),
       config: {
         groupId,
         readUncommitted: false,
@@ -136,14 +138,18 @@ export class ConsumerRunner {
     await this.subscription?.stop();
     this.outages.clear();
     await this.mover.close();
-    await this.admin?.disconnect();
+    await this.admin?.close();
     this.admin = undefined;
   }
 
   /** Counters, handler latency and the group's lag per declared topic. */
   async metrics(timeoutMs = 5_000): Promise<RunnerMetrics> {
     this.admin ??= this.options.kafka.admin();
-    const lag = await groupLag(this.admin, this.options.groupId, this.topics, timeoutMs);
+    const lag = await withTimeout(
+      this.admin.lag(this.options.groupId, this.topics),
+      timeoutMs,
+      'Kafka (group offsets)',
+    );
     return this.counters.snapshot(lag);
   }
 

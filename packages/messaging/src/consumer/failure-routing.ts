@@ -1,4 +1,4 @@
-import { postgresOutageReason } from '../postgres/connection-errors';
+import { postgresOutageReason } from '@order-platform/postgres';
 import { DependencyUnavailableError, isPermanent } from './errors';
 
 /**

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
+import { withTransaction } from '@order-platform/postgres';
 import type { PoolClient } from 'pg';
-import { inInboxTransaction, recordInInbox, type InboxVerdict } from '../inbox/inbox-store';
+import { recordInInbox, type InboxVerdict } from '../inbox/inbox-store';
 import { backoffDelay, sleep } from './backoff';
 import { decodeMessage, type Decoded } from './envelope';
 import { parkFailed } from './failure-parking';
@@ -47,7 +48,7 @@ export class MessageProcessor {
     let outcomes: Outcome[];
     try {
       decoded = await Promise.all(chunk.map((m) => this.decode(topic, partition, m)));
-      outcomes = await inInboxTransaction(options.pool, async (client) => {
+      outcomes = await withTransaction(options.pool, async (client) => {
         const out: Outcome[] = [];
         for (const d of decoded) out.push(await this.apply(client, source, d, () => undefined));
         return out;
@@ -148,7 +149,7 @@ export class MessageProcessor {
     try {
       const decoded = await this.decode(topic, partition, message);
       stage = 'database';
-      const outcome = await inInboxTransaction(this.deps.options.pool, (client) =>
+      const outcome = await withTransaction(this.deps.options.pool, (client) =>
         this.apply(client, source, decoded, (s) => (stage = s)),
       );
       this.count([outcome]);

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { KafkaAdmin } from '../admin/kafka-admin';
+import { type KafkaClient, kafkajsOf } from '../kafka-client';
 import { sleep } from './backoff';
 import { deadLetterTopicName, HEADERS, headerText, historyOf, retryTopicName } from './failure-topics';
 import { TransactionalMover } from './transactional-mover';
 
 export interface RedriveOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** The consumer group whose dead letters to send back. */
   groupId: string;
   /** The original topic (the dead-letter and retry topics are derived from group and topic). */
@@ -88,22 +90,20 @@ export async function redrive({
   const wanted = limit ?? Number.POSITIVE_INFINITY;
   const result: RedriveResult = { groupId, topic, deadLetterTopic, target, dryRun, count: 0, messages: [] };
 
-  const admin = kafka.admin();
-  await admin.connect();
-  let plan: { pending: Set<number>; from: Map<number, bigint> };
-  try {
+  const { pending, from } = await kafka.withAdmin(async (admin) => {
     await assertTopicsExist(admin, groupId, topic, deadLetterTopic, target);
-    plan = await pendingPartitions(admin, redriveGroup, deadLetterTopic);
-  } finally {
-    await admin.disconnect();
-  }
-  const { pending, from } = plan;
+    return pendingPartitions(admin, redriveGroup, deadLetterTopic);
+  });
   if (pending.size === 0 || wanted <= 0) return result;
 
   const readerGroup = dryRun ? `${redriveGroup}.dry-run.${randomUUID()}` : redriveGroup;
-  const mover = dryRun ? undefined : new TransactionalMover(kafka);
+  const mover = dryRun ? undefined : new TransactionalMover(kafkajsOf(kafka));
   // Short fetch waits: disconnecting waits for the fetch in flight.
-  const consumer = kafka.consumer({ groupId: readerGroup, readUncommitted: false, maxWaitTimeInMs: 250 });
+  const consumer = kafkajsOf(kafka).consumer({
+    groupId: readerGroup,
+    readUncommitted: false,
+    maxWaitTimeInMs: 250,
+  });
   let lastActivity = Date.now();
   await consumer.connect();
   try {
@@ -150,14 +150,15 @@ export async function redrive({
   } finally {
     await consumer.disconnect();
     await mover?.close();
-    if (dryRun) await deleteGroup(kafka, readerGroup);
+    // Best effort: an empty group without offsets expires on its own anyway.
+    if (dryRun) await kafka.withAdmin((admin) => admin.deleteGroup(readerGroup)).catch(() => undefined);
   }
   result.messages.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   return result;
 }
 
 async function assertTopicsExist(
-  admin: Admin,
+  admin: KafkaAdmin,
   groupId: string,
   topic: string,
   deadLetterTopic: string,
@@ -180,7 +181,7 @@ async function assertTopicsExist(
 
 /** The dead-letter partitions with something past the redrive group's committed offset, and that offset. */
 async function pendingPartitions(
-  admin: Admin,
+  admin: KafkaAdmin,
   redriveGroup: string,
   deadLetterTopic: string,
 ): Promise<{ pending: Set<number>; from: Map<number, bigint> }> {
@@ -188,13 +189,9 @@ async function pendingPartitions(
   // (offsetLag), and a partition holding only markers is let go after idleMs without a record.
   const pending = new Set<number>();
   const from = new Map<number, bigint>();
-  const committed =
-    (await admin.fetchOffsets({ groupId: redriveGroup, topics: [deadLetterTopic] }))[0]?.partitions ?? [];
-  for (const end of await admin.fetchTopicOffsets(deadLetterTopic)) {
-    const offset = BigInt(committed.find((c) => c.partition === end.partition)?.offset ?? '-1');
-    const start = offset < 0n ? BigInt(end.low) : offset;
-    from.set(end.partition, start);
-    if (BigInt(end.high) > start) pending.add(end.partition);
+  for (const p of await admin.positions(redriveGroup, [deadLetterTopic])) {
+    from.set(p.partition, BigInt(p.next));
+    if (p.high > p.next) pending.add(p.partition);
   }
   return { pending, from };
 }
@@ -234,12 +231,4 @@ function summarise(partition: number, message: KafkaMessage): RedrivenMessage {
     lastError: history.at(-1)?.error ?? null,
     failures: history.length,
   };
-}
-
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  // Best effort: an empty group without offsets expires on its own anyway.
-  await admin.deleteGroups([groupId]).catch(() => undefined);
-  await admin.disconnect();
 }

@@ -1,7 +1,7 @@
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { MessagingLogger } from '../kafka-client';
+import type { KafkaClient, MessagingLogger } from '../kafka-client';
 import type { BackoffSettings } from './backoff';
 import type { MoveRequest } from './transactional-mover';
 
@@ -66,7 +66,7 @@ export interface RunnerHooks {
 }
 
 export interface ConsumerRunnerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Connections whose search_path is the service's schema (where migrateMessaging ran). */
   pool: Pool;
   registry: SchemaRegistry;

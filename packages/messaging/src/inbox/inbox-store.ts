@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { EventEnvelope } from '../consumer/types';
 
 /** What the inbox says about a message: new (apply it), already handled, or older than the last applied. */
@@ -74,30 +74,4 @@ export async function recordInInbox(client: PoolClient, entry: InboxEntry): Prom
 export async function forgetConsumerGroup(db: Pick<PoolClient, 'query'>, groupId: string): Promise<void> {
   await db.query('delete from message_transactions where consumer_group = $1', [groupId]);
   await db.query('delete from message_aggregate_positions where consumer_group = $1', [groupId]);
-}
-
-/**
- * The runner's transaction driver: `work` in one transaction on a pooled connection,
- * committed when it returns, rolled back when it throws. A connection whose rollback
- * fails too is broken (Postgres went away): it is destroyed, not put back in the pool.
- */
-export async function inInboxTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
 }

@@ -1,7 +1,7 @@
-import { createClient } from '../postgres/pool';
+import { runMigrations, type Migration } from '@order-platform/postgres';
 
 /**
- * The messaging tables, as versioned SQL applied in order by runMigrations below.
+ * The messaging tables, as versioned SQL for runMigrations (@order-platform/postgres).
  * Names are unqualified: they land in the connecting role's own schema (each service role
  * has search_path = its schema), so one list serves all five services.
  *
@@ -44,72 +44,6 @@ export const MESSAGING_MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-export interface Migration {
-  /** Strictly increasing; the ledger remembers which versions ran. */
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export interface RunMigrationsOptions {
-  databaseUrl: string;
-  migrations: readonly Migration[];
-  /** The ledger table, in the role's own schema; one per migration set. */
-  ledger: string;
-}
-
-/**
- * The project's one migration tool: versioned SQL applied in order, each migration in its
- * own transaction together with its ledger row, in the connecting role's own schema (its
- * search_path). A transaction-level advisory lock keyed by schema and ledger lets several
- * instances start at once: the second waits, then finds nothing to do. Returns the versions
- * it applied.
- */
-export async function runMigrations({
-  databaseUrl,
-  migrations,
-  ledger,
-}: RunMigrationsOptions): Promise<number[]> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(ledger)) throw new Error(`not a plain table name: "${ledger}"`);
-  // No statement timeout: a migration may rewrite a big table; the lock timeout still applies.
-  const client = createClient({
-    connectionString: databaseUrl,
-    applicationName: 'migrations',
-    statementTimeoutMs: 0,
-  });
-  await client.connect();
-  const applied: number[] = [];
-  try {
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      await client.query('begin');
-      try {
-        await client.query(`select pg_advisory_xact_lock(hashtext(current_schema() || '.${ledger}'))`);
-        await client.query(
-          `create table if not exists ${ledger} (version integer primary key, name text not null, applied_at timestamptz not null default now())`,
-        );
-        const { rowCount } = await client.query(`select 1 from ${ledger} where version = $1`, [
-          migration.version,
-        ]);
-        if (rowCount === 0) {
-          await client.query(migration.sql);
-          await client.query(`insert into ${ledger} (version, name) values ($1, $2)`, [
-            migration.version,
-            migration.name,
-          ]);
-          applied.push(migration.version);
-        }
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      }
-    }
-  } finally {
-    await client.end();
-  }
-  return applied;
-}
 
 /** Creates or updates the messaging tables (transactions table and aggregate positions) in the role's own schema. */
 export function migrateMessaging({ databaseUrl }: { databaseUrl: string }): Promise<number[]> {

@@ -1,9 +1,9 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '../kafka-client';
 import type { Pool } from 'pg';
 
 export interface PruneOptions {
   pool: Pool;
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Grace period (ms): rows younger than this stay whatever the watermark says. */
   olderThanMs: number;
 }
@@ -31,29 +31,22 @@ export async function pruneTransactions({ pool, kafka, olderThanMs }: PruneOptio
   for (const row of rows)
     groups.set(row.consumer_group, [...(groups.get(row.consumer_group) ?? []), row.topic]);
   if (groups.size === 0) return 0;
-  const admin = kafka.admin();
-  await admin.connect();
-  let deleted = 0;
-  try {
+  return kafka.withAdmin(async (admin) => {
+    let deleted = 0;
     for (const [groupId, topics] of groups) {
-      const committed = await admin.fetchOffsets({ groupId, topics });
-      for (const { topic, partitions } of committed) {
-        for (const { partition, offset } of partitions) {
-          if (BigInt(offset) < 0n) continue;
-          const result = await pool.query(
-            `delete from message_transactions
-              where consumer_group = $1 and topic = $2 and partition = $3 and "offset" < $4
-                and processed_at < now() - make_interval(secs => $5::double precision / 1000)`,
-            [groupId, topic, partition, offset, olderThanMs],
-          );
-          deleted += result.rowCount ?? 0;
-        }
+      for (const { topic, partition, offset } of await admin.committed(groupId, topics)) {
+        if (offset < 0) continue;
+        const result = await pool.query(
+          `delete from message_transactions
+            where consumer_group = $1 and topic = $2 and partition = $3 and "offset" < $4
+              and processed_at < now() - make_interval(secs => $5::double precision / 1000)`,
+          [groupId, topic, partition, offset, olderThanMs],
+        );
+        deleted += result.rowCount ?? 0;
       }
     }
-  } finally {
-    await admin.disconnect();
-  }
-  return deleted;
+    return deleted;
+  });
 }
 
 /**

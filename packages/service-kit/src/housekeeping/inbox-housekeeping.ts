@@ -1,15 +1,9 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { type Kafka, pruneTransactions, withTimeout } from '@order-platform/messaging';
+import { type KafkaClient, pruneTransactions, withTimeout } from '@order-platform/messaging';
 import type { BaseConfig } from '../config';
 import { MessagingLifecycle } from '../messaging/messaging.lifecycle';
-import { PollLoop } from '../poll/poll-loop';
+import { Poller } from '../poll/poller';
 import { CONFIG, KAFKA, PG_POOL } from '../tokens';
 
 /** A prune round that has not finished by then is abandoned and logged; the next round tries again. */
@@ -23,31 +17,24 @@ const ROUND_TIMEOUT_MS = 60_000;
  * goes on; it waits until messaging is running, so the tables exist.
  */
 @Injectable()
-export class InboxHousekeeping implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Housekeeping');
-  private readonly loop: PollLoop;
-
+export class InboxHousekeeping extends Poller {
   constructor(
     @Inject(CONFIG) private readonly config: BaseConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     private readonly messaging: MessagingLifecycle,
   ) {
-    this.loop = new PollLoop({
+    super({
       name: 'housekeeping',
       intervalMs: config.HOUSEKEEPING_INTERVAL_MS,
-      work: () => this.runOnce(),
+      enabled: config.HOUSEKEEPING_INTERVAL_MS > 0,
       unref: true,
-      logger: this.logger,
+      logger: new Logger('Housekeeping'),
     });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.config.HOUSEKEEPING_INTERVAL_MS > 0) this.loop.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
+  protected poll(): Promise<number | undefined> {
+    return this.runOnce();
   }
 
   /** One round now: the number of inbox rows deleted (undefined while messaging is not running yet). */

@@ -9,16 +9,15 @@ import { ModuleRef } from '@nestjs/core';
 import type { Pool } from 'pg';
 import {
   ConsumerRunner,
-  type Kafka,
+  type KafkaClient,
   migrateMessaging,
-  runMigrations,
-  type Migration,
   type RetrySettings,
   type RunnerMetrics,
   type RunnerStatus,
   type SchemaRegistry,
   type TopicHandler,
 } from '@order-platform/messaging';
+import { runMigrations, type Migration } from '@order-platform/postgres';
 import type { BaseConfig } from '../config';
 import { CONFIG, KAFKA, PG_POOL, SCHEMA_REGISTRY } from '../tokens';
 
@@ -74,7 +73,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(CONFIG) private readonly config: BaseConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(SCHEMA_REGISTRY) private readonly registry: SchemaRegistry,
     private readonly moduleRef: ModuleRef,
   ) {}

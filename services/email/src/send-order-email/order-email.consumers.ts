@@ -1,5 +1,5 @@
-import { type EventOf, topicHandler } from '@order-platform/contracts';
-import { sliceConsumers } from '@order-platform/service-kit';
+import type { EventOf } from '@order-platform/contracts';
+import { sliceConsumers, topicHandler } from '@order-platform/service-kit';
 import type { EmailKind, OrderEmailFacts } from '../domain/order-email';
 import { SendOrderEmail, type SendOrderEmailCommand } from './send-order-email.handler';
 

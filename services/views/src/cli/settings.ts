@@ -1,11 +1,5 @@
-import {
-  createKafka,
-  createPool,
-  createSchemaRegistry,
-  migrateMessaging,
-  parseBrokers,
-  runMigrations,
-} from '@order-platform/messaging';
+import { createKafka, createSchemaRegistry, migrateMessaging, parseBrokers } from '@order-platform/messaging';
+import { createPool, runMigrations } from '@order-platform/postgres';
 import { migrations } from '../db/migrations';
 import type { ReplayDependencies } from '../replay/replay';
 

@@ -1,4 +1,4 @@
-import type { Migration } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 
 /**
  * The read side's bookkeeping, in schema `views`. The views' own tables are not here:

@@ -1,5 +1,5 @@
 import type { TopicName } from '@order-platform/contracts';
-import { withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
 import type { Pool, PoolClient } from 'pg';
 import { VIEWS } from '../views/catalog';
 import { LIVE_SCHEMA, tablesOf, type ViewDefinition } from '../views/view';

@@ -1,4 +1,5 @@
-import { type TopicName, topicHandler } from '@order-platform/contracts';
+import type { TopicName } from '@order-platform/contracts';
+import { topicHandler } from '@order-platform/service-kit';
 import { type ConsumedMessage, FAILURE_HEADERS, type TopicHandler } from '@order-platform/messaging';
 import type { PoolClient } from 'pg';
 import { LIVE_SCHEMA, positionsTable, type ViewDefinition, type ViewSchema } from '../views/view';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from '@order-platform/messaging';
+import type { KafkaClient } from '@order-platform/messaging';
 import type { PoolClient } from 'pg';
 import { positionOf, readPositions, viewTablesExist } from '../projection/view-tables';
 import { LIVE_SCHEMA, REBUILD_SCHEMA, tablesOf, type ViewDefinition } from '../views/view';
@@ -51,7 +51,7 @@ export function partitionKey(topic: string, partition: number): string {
  * `restart`), over which partitions and up to which offsets.
  */
 export async function makePlan(
-  kafka: Kafka,
+  kafka: KafkaClient,
   db: Pick<PoolClient, 'query'>,
   view: ViewDefinition,
   restart: boolean,
@@ -66,40 +66,18 @@ export async function makePlan(
     (await viewTablesExist(db, view, REBUILD_SCHEMA));
   const rebuilt = resumable ? await readPositions(db, view, REBUILD_SCHEMA) : {};
   const live = await livePositions(db, view);
-  const admin = kafka.admin();
-  await admin.connect();
-  const partitions: PartitionPlan[] = [];
-  let recordsDone = 0;
-  try {
-    const committed = new Map<string, number>();
-    if (resumable) {
-      for (const { topic, partitions: ps } of await admin.fetchOffsets({
-        groupId: group,
-        topics: [...view.topics],
-      })) {
-        for (const p of ps) committed.set(partitionKey(topic, p.partition), Number(p.offset));
-      }
-    }
-    for (const topic of view.topics) {
-      for (const o of await admin.fetchTopicOffsets(topic)) {
-        const low = Number(o.low);
-        const high = Number(o.high);
-        const next = Math.max(committed.get(partitionKey(topic, o.partition)) ?? -1, low);
-        recordsDone += Math.min(high, next) - low;
-        partitions.push({
-          topic,
-          partition: o.partition,
-          low,
-          high,
-          next,
-          live: positionOf(live, topic, o.partition),
-          rebuilt: positionOf(rebuilt, topic, o.partition),
-        });
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  // A fresh run reads from the low watermarks, whatever the group committed before.
+  const positions = await kafka.withAdmin((admin) => admin.positions(group, view.topics));
+  const partitions: PartitionPlan[] = positions.map(({ topic, partition, low, high, next }) => ({
+    topic,
+    partition,
+    low,
+    high,
+    next: resumable ? next : low,
+    live: positionOf(live, topic, partition),
+    rebuilt: positionOf(rebuilt, topic, partition),
+  }));
+  const recordsDone = partitions.reduce((sum, p) => sum + Math.min(p.high, p.next) - p.low, 0);
   return {
     view: view.name,
     codeVersion: view.version,

@@ -1,5 +1,5 @@
 import { type BatchProgress, ConsumerRunner, forgetConsumerGroup } from '@order-platform/messaging';
-import { withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
 import { projectionHandlers } from '../projection/projector';
 import {
   createViewTables,
@@ -149,23 +149,18 @@ export class Rebuild {
    * stays in the group until its session times out; wait for that.
    */
   private async resetGroup(): Promise<void> {
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
-    try {
+    await this.deps.kafka.withAdmin(async (admin) => {
       for (let waited = 0; ; waited += 1000) {
-        const { groups } = await admin.describeGroups([this.group]);
-        const state = groups[0]?.state ?? 'Dead';
+        const state = await admin.groupState(this.group);
         if (state === 'Dead') return;
         if (state === 'Empty') {
-          await admin.deleteGroups([this.group]);
+          await admin.deleteGroup(this.group);
           return;
         }
         if (waited > 60_000) throw new Error(`consumer group ${this.group} still has members (${state})`);
         await sleep(1000);
       }
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   private bump(topic: string, partition: number, offset: number): void {

@@ -1,4 +1,4 @@
-import type { Kafka, MessagingLogger, SchemaRegistry } from '@order-platform/messaging';
+import type { KafkaClient, MessagingLogger, SchemaRegistry } from '@order-platform/messaging';
 import type { Pool } from 'pg';
 import type { Positions } from '../projection/view-tables';
 import type { ViewDefinition } from '../views/view';
@@ -8,7 +8,7 @@ import type { ReplayProgress } from './progress';
 export interface ReplayDependencies {
   /** Connections as the views role; at least `partitionsConcurrently` + 3 of them. */
   pool: Pool;
-  kafka: Kafka;
+  kafka: KafkaClient;
   registry: SchemaRegistry;
   logger?: MessagingLogger;
 }

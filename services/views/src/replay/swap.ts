@@ -1,3 +1,4 @@
+import { withTransaction } from '@order-platform/postgres';
 import type { Pool } from 'pg';
 import type { Positions } from '../projection/view-tables';
 import { tablesOf, type ViewDefinition } from '../views/view';
@@ -14,6 +15,9 @@ const LOCK_NOT_AVAILABLE = '55P03';
 const DEADLOCK_DETECTED = '40P01';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Rolls the swap's transaction back: the rebuild did not catch up with the live view in time. */
+class NotCaughtUp extends Error {}
+
 /**
  * The swap, in one Postgres transaction: holds the live projector still, waits (up to 10 s)
  * until the rebuild has read every offset the live view has, then replaces the live tables
@@ -26,31 +30,25 @@ export async function trySwap(
   runId: string,
   steps: SwapSteps,
 ): Promise<boolean> {
-  const client = await pool.connect();
   try {
-    await client.query('begin');
-    await holdLiveProjector(client);
-    const live = await livePositions(client, view);
-    const deadline = Date.now() + 10_000;
-    while (!(await steps.notBehind(live))) {
-      if (Date.now() > deadline) {
-        await client.query('rollback');
-        return false;
+    return await withTransaction(pool, async (tx) => {
+      await holdLiveProjector(tx);
+      const live = await livePositions(tx, view);
+      const deadline = Date.now() + 10_000;
+      while (!(await steps.notBehind(live))) {
+        if (Date.now() > deadline) throw new NotCaughtUp();
+        await sleep(50);
       }
-      await sleep(50);
-    }
-    await steps.beforeSwap();
-    const tables = tablesOf(view);
-    const replaced = [...new Set([...tables, ...((await liveState(client, view))?.tables ?? [])])];
-    await swapTables(client, view, tables, replaced, `replay ${runId}`);
-    await client.query('commit');
-    return true;
+      await steps.beforeSwap();
+      const tables = tablesOf(view);
+      const replaced = [...new Set([...tables, ...((await liveState(tx, view))?.tables ?? [])])];
+      await swapTables(tx, view, tables, replaced, `replay ${runId}`);
+      return true;
+    });
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    if (error instanceof NotCaughtUp) return false;
     const code = (error as { code?: string }).code;
     if (code === LOCK_NOT_AVAILABLE || code === DEADLOCK_DETECTED) return false;
     throw error;
-  } finally {
-    client.release();
   }
 }

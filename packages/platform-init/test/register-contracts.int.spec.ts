@@ -1,16 +1,16 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { createKafka } from '@order-platform/messaging';
-import { uniqueName, useStack } from '@order-platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjectName, TOPICS, type TopicSpec } from '../src/catalogue';
-import { RegistryRest } from '../src/registry/registry-rest';
 import {
-  createTopics,
-  registerContracts,
-  registerSchemas,
   type ContractTopic,
-} from '../src/register/register-contracts';
-import { anEvent } from '../src/testing';
+  registerSchemas,
+  RegistryRest,
+  subjectName,
+  TOPICS,
+  type TopicSpec,
+} from '@order-platform/contracts';
+import { anEvent } from '@order-platform/contracts/testing';
+import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
+import { uniqueName, useStack } from '@order-platform/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTopics, registerContracts } from '../src/register-contracts';
 
 /**
  * Registration against the real registry and broker. The catalogue is registered under
@@ -33,20 +33,14 @@ describe('registering the contracts', () => {
   };
   const topics = TOPICS.map(rename);
   const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: prefix });
-  const admin = kafka.admin();
   const rest = new RegistryRest(stack.schemaRegistryUrl);
   const extraTopics: string[] = [];
   const extraSubjects: string[] = [];
 
-  beforeAll(async () => {
-    await admin.connect();
-  });
-
   afterAll(async () => {
-    await admin
-      .deleteTopics({ topics: [...topics.map((t) => t.topic), ...extraTopics] })
+    await kafka
+      .withAdmin((admin) => admin.deleteTopics([...topics.map((t) => t.topic), ...extraTopics]))
       .catch(() => undefined);
-    await admin.disconnect();
     for (const subject of [...topics.map((t) => t.subject), ...extraSubjects])
       await rest.deleteSubject(subject);
   });
@@ -54,7 +48,7 @@ describe('registering the contracts', () => {
   it('registers every schema under <topic>-value with its own BACKWARD rule and creates every topic with its partitions; a second run changes nothing', async () => {
     const first = await registerContracts({
       registryUrl: stack.schemaRegistryUrl,
-      brokers: stack.kafkaBrokers,
+      kafka,
       topics,
     });
     expect(first.schemas.map((s) => s.subject)).toEqual(topics.map((t) => t.subject));
@@ -65,22 +59,15 @@ describe('registering the contracts', () => {
       expect(await rest.compatibility(t.subject), t.subject).toBe('BACKWARD');
       expect(await rest.versions(t.subject), t.subject).toHaveLength(1);
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-    for (const t of topics) {
-      expect(metadata.topics.find((m) => m.name === t.topic)?.partitions, t.topic).toHaveLength(t.partitions);
-    }
+    const counts = await kafka.withAdmin((admin) => admin.partitionCounts(topics.map((t) => t.topic)));
+    for (const t of topics) expect(counts.get(t.topic), t.topic).toBe(t.partitions);
     expect(Math.min(...topics.map((t) => t.partitions))).toBeGreaterThan(1);
-    const configs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: topics.slice(0, 1).map((t) => ({ type: 2, name: t.topic, configNames: ['retention.ms'] })),
-    });
-    expect(
-      configs.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue,
-    ).toBe('-1');
+    const config = await kafka.withAdmin((admin) => admin.topicConfig(topics[0]!.topic));
+    expect(config['retention.ms']).toBe('-1');
 
     const second = await registerContracts({
       registryUrl: stack.schemaRegistryUrl,
-      brokers: stack.kafkaBrokers,
+      kafka,
       topics,
     });
     expect(second.schemas).toEqual(first.schemas);
@@ -91,7 +78,7 @@ describe('registering the contracts', () => {
 
   it('encodes and decodes every event through the registered schemas (Confluent wire format)', async () => {
     const ids = await registerSchemas(stack.schemaRegistryUrl, topics);
-    const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
+    const registry = createSchemaRegistry(stack.schemaRegistryUrl);
     for (const [i, t] of topics.entries()) {
       const event = anEvent(t.original.topic);
       const bytes = await registry.encode(ids[i]!.id, event);
@@ -123,8 +110,8 @@ describe('registering the contracts', () => {
   it('refuses to touch a topic whose partition count differs from the catalogue', async () => {
     const topic = uniqueName('contracts_two_partitions');
     extraTopics.push(topic);
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
-    await expect(createTopics(stack.kafkaBrokers, [{ ...topics[0]!, topic }])).rejects.toThrow(
+    await kafka.withAdmin((admin) => admin.ensureTopics([{ topic, partitions: 2 }]));
+    await expect(createTopics(kafka, [{ ...topics[0]!, topic }])).rejects.toThrow(
       new RegExp(`${topic} has 2 partitions, the catalogue says 6`),
     );
   });

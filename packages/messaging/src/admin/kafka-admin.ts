@@ -1,0 +1,159 @@
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { ensureTopics } from '../topics';
+
+/** A topic as the platform declares it: its partition count and topic-level configuration. */
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+  config?: Readonly<Record<string, string>>;
+}
+
+/** A partition's offsets. `high` is the end offset: transaction markers take offsets too. */
+export interface PartitionOffsets {
+  partition: number;
+  low: number;
+  high: number;
+}
+
+/** Where a consumer group stands on one partition. */
+export interface GroupPosition extends PartitionOffsets {
+  topic: string;
+  /** The group's committed offset (the next record it reads), -1 when it has none. */
+  committed: number;
+  /** Where the group goes on: its committed offset, or the low watermark when it has none. */
+  next: number;
+}
+
+/**
+ * What the platform asks of Kafka's admin API, in its own terms. The committed-versus-end
+ * offsets arithmetic (lag, what a replay or redrive still has to read, what the inbox may
+ * forget) lives here once, in positions(). The connection opens on first use.
+ */
+export class KafkaAdmin {
+  private connected: Promise<Admin> | undefined;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  /** The number of brokers and the controller's id: "does the cluster answer?". */
+  async cluster(): Promise<{ brokers: number; controller: number | null }> {
+    const { brokers, controller } = await (await this.admin()).describeCluster();
+    return { brokers: brokers.length, controller };
+  }
+
+  async listTopics(): Promise<string[]> {
+    return (await this.admin()).listTopics();
+  }
+
+  /** Partition counts of existing topics (a topic that does not exist is left out). */
+  async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    const present = new Set(await this.listTopics());
+    const wanted = topics.filter((t) => present.has(t));
+    if (wanted.length === 0) return new Map();
+    const { topics: metadata } = await (await this.admin()).fetchTopicMetadata({ topics: wanted });
+    return new Map(metadata.map((t) => [t.name, t.partitions.length]));
+  }
+
+  /** Creates the topics that do not exist and waits for their leaders; returns those it created. */
+  async ensureTopics(topics: readonly TopicSpec[], timeoutMs = 30_000): Promise<string[]> {
+    return ensureTopics(
+      await this.admin(),
+      topics.map((t) => ({
+        topic: t.topic,
+        ...(t.partitions === undefined ? {} : { numPartitions: t.partitions }),
+        configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+      timeoutMs,
+    );
+  }
+
+  /** The topic's configuration values that are set on the topic itself (not broker defaults). */
+  async topicConfig(topic: string): Promise<Record<string, string>> {
+    const { resources } = await (
+      await this.admin()
+    ).describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    const entries = resources[0]?.configEntries ?? [];
+    return Object.fromEntries(entries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]));
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    await (await this.admin()).deleteTopics({ topics: [...topics] });
+  }
+
+  async offsets(topic: string): Promise<PartitionOffsets[]> {
+    const ends = await (await this.admin()).fetchTopicOffsets(topic);
+    return ends
+      .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** The group's committed offsets on `topics` (-1 where it has none). */
+  async committed(
+    groupId: string,
+    topics: readonly string[],
+  ): Promise<{ topic: string; partition: number; offset: number }[]> {
+    const fetched = await (await this.admin()).fetchOffsets({ groupId, topics: [...topics] });
+    return fetched.flatMap(({ topic, partitions }) =>
+      partitions.map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
+    );
+  }
+
+  /** The group's position on every partition of `topics`, beside the partitions' offsets. */
+  async positions(groupId: string, topics: readonly string[]): Promise<GroupPosition[]> {
+    const committed = new Map(
+      (await this.committed(groupId, topics)).map((c) => [`${c.topic}:${c.partition}`, c.offset]),
+    );
+    const positions: GroupPosition[] = [];
+    for (const topic of topics) {
+      for (const o of await this.offsets(topic)) {
+        const done = committed.get(`${topic}:${o.partition}`) ?? -1;
+        positions.push({ topic, ...o, committed: done, next: Math.max(done, o.low) });
+      }
+    }
+    return positions;
+  }
+
+  /**
+   * Per topic, the records behind the group's committed offsets. A topic written in Kafka
+   * transactions keeps a commit marker after its last record, which no consumer commits
+   * past until a later record arrives: so 1 per such partition can mean "caught up".
+   */
+  async lag(groupId: string, topics: readonly string[]): Promise<Record<string, number>> {
+    const lag: Record<string, number> = Object.fromEntries(topics.map((t) => [t, 0]));
+    for (const p of await this.positions(groupId, topics)) lag[p.topic]! += Math.max(0, p.high - p.next);
+    return lag;
+  }
+
+  /** The group's state as the coordinator reports it ('Dead' for a group it does not know). */
+  async groupState(groupId: string): Promise<string> {
+    const { groups } = await (await this.admin()).describeGroups([groupId]);
+    return groups[0]?.state ?? 'Dead';
+  }
+
+  /** Deletes the group (its committed offsets); a group that does not exist is no error. */
+  async deleteGroup(groupId: string): Promise<void> {
+    if ((await this.groupState(groupId)) === 'Dead') return;
+    await (await this.admin()).deleteGroups([groupId]);
+  }
+
+  async close(): Promise<void> {
+    const connected = this.connected;
+    this.connected = undefined;
+    if (connected) await (await connected.catch(() => undefined))?.disconnect();
+  }
+
+  private admin(): Promise<Admin> {
+    if (!this.connected) {
+      const admin = this.kafka.admin();
+      const connecting = admin.connect().then(() => admin);
+      // A failed connect is not kept: the next call tries again.
+      connecting.catch(() => {
+        if (this.connected === connecting) this.connected = undefined;
+      });
+      this.connected = connecting;
+    }
+    return this.connected;
+  }
+}

@@ -1,0 +1,2 @@
+export { TopicReader, headersOf, type ReadRecord, type TopicReaderOptions } from './topic-reader';
+export { TopicWriter, type TopicWriterOptions, type WrittenRecord } from './topic-writer';

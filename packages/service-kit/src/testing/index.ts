@@ -1,0 +1,1 @@
+export { EventBus, type EventBusStack, type ReadEvent } from './event-bus';

@@ -5,8 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { createPool, KafkaConnectClient } from '@order-platform/messaging';
+import { KafkaConnectClient } from '@order-platform/messaging';
 import { PLATFORM_CONNECTOR, platformOutboxConnector } from '@order-platform/platform-init/platform';
+import { createPool } from '@order-platform/postgres';
 import { LoggerModule } from 'nestjs-pino';
 import type { Pool } from 'pg';
 import { pino } from 'pino';

@@ -12,12 +12,12 @@ import type { Pool } from 'pg';
 import { pino } from 'pino';
 import {
   createKafka,
-  createPool,
   createSchemaRegistry,
   KafkaHealth,
   OutboxWriter,
   parseBrokers,
 } from '@order-platform/messaging';
+import { createPool } from '@order-platform/postgres';
 import type { BaseConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { DependencyOutageFilter } from './http/dependency-outage.filter';

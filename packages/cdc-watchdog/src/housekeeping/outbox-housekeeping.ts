@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { pruneOutbox } from '@order-platform/messaging';
+import { withTransaction } from '@order-platform/postgres';
 import { escapeIdentifier, type Pool } from 'pg';
 import type { CdcWatchdog } from '../watch/cdc-watchdog';
 
@@ -47,17 +48,13 @@ export class OutboxHousekeeping {
     for (const table of this.watchdog.tables) {
       const [schema] = table.split('.');
       if (!schema) continue;
-      const client = await this.pool.connect();
       try {
-        await client.query('begin');
-        await client.query(`set local session authorization ${escapeIdentifier(schema)}`);
-        deleted[table] = await pruneOutbox({ pool: client, olderThanMs: age.olderThanMs });
-        await client.query('commit');
+        deleted[table] = await withTransaction(this.pool, async (tx) => {
+          await tx.query(`set local session authorization ${escapeIdentifier(schema)}`);
+          return pruneOutbox({ pool: tx, olderThanMs: age.olderThanMs });
+        });
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
         this.logger.warn({ err: error, table }, 'cannot prune this outbox');
-      } finally {
-        client.release();
       }
     }
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);

@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { DependencyUnavailableError, postgresOutageReason } from '@order-platform/messaging';
+import { DependencyUnavailableError } from '@order-platform/messaging';
+import { postgresOutageReason } from '@order-platform/postgres';
 
 /** What a client is told to wait before it tries again while a dependency is down. */
 const RETRY_AFTER_SECONDS = 2;

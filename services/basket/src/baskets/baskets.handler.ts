@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { PG_POOL, withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
+import { PG_POOL } from '@order-platform/service-kit';
 import { Basket, NotFound } from '../domain/basket.aggregate';
 import { BasketsRepository } from '../db/baskets.repository';
 import { ProductsRepository } from '../db/products.repository';

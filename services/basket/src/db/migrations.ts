@@ -1,4 +1,4 @@
-import type { Migration } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 
 /**
  * The catalogue every service shares: the order service seeds stock for the same SKUs,

@@ -1,4 +1,4 @@
-import type { Migration } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 
 /** The email service's own tables, in its schema `email`. */
 export const migrations: Migration[] = [

@@ -1,4 +1,4 @@
-import type { Migration } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 
 /** The catalogue's stock at first start (the basket service seeds the same SKUs). */
 const INITIAL_STOCK: readonly (readonly [string, number])[] = [

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
-import { PG_POOL, uuidParam, withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
+import { PG_POOL, uuidParam } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { OrdersRepository } from '../db/orders.repository';
 import type { OrderLine, OrderStatus } from '../domain/order.aggregate';

@@ -11,7 +11,8 @@ import {
   Put,
   UseGuards,
 } from '@nestjs/common';
-import { CONFIG, PG_POOL, textParam, withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
+import { CONFIG, PG_POOL, textParam } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { Config } from '../config';

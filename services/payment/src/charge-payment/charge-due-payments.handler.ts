@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { OutboxWriter } from '@order-platform/messaging';
-import { withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
 import type { Pool } from 'pg';
 import type { PaymentsRepository, StoredPayment } from '../db/payments.repository';
 import { type AttemptPlan, Payment, type PaymentOutcome } from '../domain/payment.aggregate';

@@ -1,4 +1,4 @@
-import type { Migration } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 
 /** The payment service's own tables, in its schema (the role's search_path). */
 export const migrations: Migration[] = [

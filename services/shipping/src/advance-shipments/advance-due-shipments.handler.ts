@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { newEnvelope, outboxEvent } from '@order-platform/contracts';
 import type { OutboxEvent, OutboxWriter } from '@order-platform/messaging';
-import { CONFIG, OUTBOX_WRITER, PG_POOL, withTransaction } from '@order-platform/service-kit';
+import { withTransaction } from '@order-platform/postgres';
+import { CONFIG, OUTBOX_WRITER, PG_POOL } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { type Config, shipmentDelays } from '../config';
 import { type StoredShipment, ShipmentsRepository } from '../db/shipments.repository';

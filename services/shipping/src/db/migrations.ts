@@ -1,4 +1,4 @@
-import type { Migration } from '@order-platform/messaging';
+import type { Migration } from '@order-platform/postgres';
 
 /** The shipping service's own tables, in its schema `shipping`. */
 export const migrations: Migration[] = [

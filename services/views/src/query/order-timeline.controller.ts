@@ -1,18 +1,10 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Inject,
-  Param,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Param, ServiceUnavailableException } from '@nestjs/common';
 import { PG_POOL } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { type OrderStatus, STATUS_RANK } from '../views/order-status';
 import { orderTimelineView } from '../views/order-timeline.view';
+import { orderIdParam } from './query-parameters';
 import { iso, positionsJson, type Positions, readView } from './read-view';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TimelineEvent {
   eventId: string;
@@ -151,9 +143,7 @@ export class OrderTimelineController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get(':orderId/timeline')
-  async timeline(@Param('orderId') orderId: string): Promise<OrderPage> {
-    if (!UUID.test(orderId)) throw new BadRequestException(`"${orderId}" is not an order id (a UUID)`);
-    const id = orderId.toLowerCase();
+  async timeline(@Param('orderId', { schema: orderIdParam }) id: string): Promise<OrderPage> {
     let row: Row | undefined;
     try {
       row = await readView<Row>(this.pool, orderTimelineView, SQL, [id]);

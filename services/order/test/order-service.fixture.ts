@@ -9,7 +9,6 @@ import {
   serviceDatabaseUrl,
   type ServiceProcess,
   startService,
-  uniqueName,
   useStack,
   waitForHttp,
 } from '@order-platform/testing';

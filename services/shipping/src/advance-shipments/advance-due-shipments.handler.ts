@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { newEnvelope, outboxEvent } from '@order-platform/contracts';
 import type { OutboxEvent, OutboxWriter } from '@order-platform/messaging';
 import { withTransaction } from '@order-platform/postgres';
-import { CONFIG, OUTBOX_WRITER, PG_POOL } from '@order-platform/service-kit';
+import { CONFIG, OUTBOX_WRITER, outgoingEvent, PG_POOL } from '@order-platform/service-kit';
 import type { Pool } from 'pg';
 import { type Config, shipmentDelays } from '../config';
 import { type StoredShipment, ShipmentsRepository } from '../db/shipments.repository';
@@ -57,35 +56,24 @@ export class AdvanceDueShipments {
 
 function eventsOf(stored: StoredShipment, shipment: Shipment, step: ShipmentStep): OutboxEvent[] {
   const s = shipment.snapshot;
-  const ids = {
-    aggregateId: s.orderId,
-    sequence: s.version,
-    correlationId: stored.correlationId,
-    // A step is caused by the schedule that the order's confirmation set.
-    causationId: stored.confirmedEventId,
-  };
-  const timeline = step.timeline.map((entry) => ({
-    status: entry.status,
-    at: entry.at.getTime(),
-    location: null,
-  }));
+  // A step is caused by the schedule that the order's confirmation set.
+  const cause = { correlationId: stored.correlationId, causationId: stored.confirmedEventId };
   const carried = {
     shipmentId: s.shipmentId,
     carrier: s.carrier,
     trackingNumber: s.trackingNumber,
-    timeline,
+    timeline: step.timeline.map((entry) => ({
+      status: entry.status,
+      at: entry.at.getTime(),
+      location: null,
+    })),
   };
   const events = [
-    outboxEvent('shipping.shipment-status-changed.v1', {
-      ...newEnvelope('shipping.shipment-status-changed.v1', ids),
-      ...carried,
-      status: step.status,
-    }),
+    outgoingEvent('shipping.shipment-status-changed.v1', s, cause, { ...carried, status: step.status }),
   ];
   if (step.delivered) {
     events.push(
-      outboxEvent('shipping.order-delivered.v1', {
-        ...newEnvelope('shipping.order-delivered.v1', ids),
+      outgoingEvent('shipping.order-delivered.v1', s, cause, {
         ...carried,
         deliveredAt: step.at.getTime(),
         receivedBy: null,

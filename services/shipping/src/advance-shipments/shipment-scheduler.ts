@@ -1,11 +1,5 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { CONFIG, PollLoop } from '@order-platform/service-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, Poller } from '@order-platform/service-kit';
 import type { Config } from '../config';
 import { AdvanceDueShipments } from './advance-due-shipments.handler';
 
@@ -16,24 +10,15 @@ import { AdvanceDueShipments } from './advance-due-shipments.handler';
  * failures last.
  */
 @Injectable()
-export class ShipmentScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly loop: PollLoop;
-
-  constructor(@Inject(CONFIG) config: Config, advance: AdvanceDueShipments) {
-    this.loop = new PollLoop({
-      name: 'scheduler',
-      intervalMs: config.SHIPPING_POLL_INTERVAL_MS,
-      maxBackoffMs: 5_000,
-      work: () => advance.run(),
-      logger: new Logger(ShipmentScheduler.name),
-    });
+export class ShipmentScheduler extends Poller {
+  constructor(
+    @Inject(CONFIG) config: Config,
+    private readonly advance: AdvanceDueShipments,
+  ) {
+    super({ name: 'scheduler', intervalMs: config.SHIPPING_POLL_INTERVAL_MS, maxBackoffMs: 5_000 });
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
+  protected poll(): Promise<number> {
+    return this.advance.run();
   }
 }

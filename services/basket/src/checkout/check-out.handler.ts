@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { newEnvelope, outboxEvent } from '@order-platform/contracts';
 import type { OutboxWriter } from '@order-platform/messaging';
 import { withTransaction } from '@order-platform/postgres';
-import { OUTBOX_WRITER, PG_POOL } from '@order-platform/service-kit';
+import { type EventFields, OUTBOX_WRITER, outgoingEvent, PG_POOL } from '@order-platform/service-kit';
 import { Basket, type Checkout, type ShippingAddress } from '../domain/basket.aggregate';
 import { BasketsRepository } from '../db/baskets.repository';
 import { BasketsHandler } from '../baskets/baskets.handler';
@@ -53,51 +52,48 @@ export class CheckOutHandler {
 
       const correlationId = randomUUID();
       await this.baskets.saveCheckout(tx, aggregate.snapshot, { checkout, correlationId });
-      const state = aggregate.snapshot;
-      const address = checkout.shippingAddress;
+      // The order's first event from basket: its sequence is 1, and there is no other.
+      const order = { orderId: checkout.orderId, version: 1 };
+      const cause = { correlationId, causationId: checkout.idempotencyKey };
       await this.outbox.append(tx, [
-        outboxEvent(TOPIC, {
-          // The order's first event from basket: its sequence is 1, and there is no other.
-          ...newEnvelope(
-            TOPIC,
-            {
-              aggregateId: checkout.orderId,
-              sequence: 1,
-              correlationId,
-              causationId: checkout.idempotencyKey,
-            },
-            checkout.at,
-          ),
-          basketId: state.basketId,
-          customerId: state.customerId,
-          customerEmail: checkout.email,
-          shippingAddress: {
-            recipientName: address.name,
-            line1: address.line1,
-            line2: address.line2,
-            city: address.city,
-            postalCode: address.postalCode,
-            region: address.region,
-            countryCode: address.country,
-          },
-          paymentToken: checkout.paymentToken,
-          items: state.items.map((i) => ({
-            sku: i.sku,
-            name: i.name,
-            quantity: i.quantity,
-            unitPriceMinor: i.unitPriceMinor,
-          })),
-          totalMinor: aggregate.totalMinor,
-          currency: state.currency,
-        }),
+        outgoingEvent(TOPIC, order, cause, orderRequested(aggregate, checkout), checkout.at),
       ]);
       this.logger.log({
         msg: 'checked out',
-        basketId: state.basketId,
+        basketId: aggregate.snapshot.basketId,
         orderId: checkout.orderId,
         correlationId,
       });
       return { orderId: checkout.orderId, replay };
     });
   }
+}
+
+/** What OrderRequested tells about the checked-out basket. */
+function orderRequested(basket: Basket, checkout: Checkout): EventFields<typeof TOPIC> {
+  const state = basket.snapshot;
+  const address = checkout.shippingAddress;
+  return {
+    basketId: state.basketId,
+    customerId: state.customerId,
+    customerEmail: checkout.email,
+    shippingAddress: {
+      recipientName: address.name,
+      line1: address.line1,
+      line2: address.line2,
+      city: address.city,
+      postalCode: address.postalCode,
+      region: address.region,
+      countryCode: address.country,
+    },
+    paymentToken: checkout.paymentToken,
+    items: state.items.map((i) => ({
+      sku: i.sku,
+      name: i.name,
+      quantity: i.quantity,
+      unitPriceMinor: i.unitPriceMinor,
+    })),
+    totalMinor: basket.totalMinor,
+    currency: state.currency,
+  };
 }

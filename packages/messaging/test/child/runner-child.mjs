@@ -3,16 +3,15 @@
 // moves a failed message to a retry topic. Runs the built package (dist/), configured by the
 // RUNNER_CHILD environment variable (JSON); prints "ready" once it consumes.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { ConsumerRunner } from '../../dist/index.js';
+import { ConsumerRunner, createKafka } from '../../dist/index.js';
 
 const config = JSON.parse(process.env.RUNNER_CHILD ?? '{}');
 const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
 const kill = () => process.kill(process.pid, 'SIGKILL');
 
 const runner = new ConsumerRunner({
-  kafka: new Kafka({ clientId: 'runner-child', brokers: config.brokers, logLevel: logLevel.NOTHING }),
+  kafka: createKafka({ clientId: 'runner-child', brokers: config.brokers }),
   pool,
   registry: new SchemaRegistry({ host: config.registryUrl }),
   groupId: config.groupId,

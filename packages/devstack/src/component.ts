@@ -1,4 +1,4 @@
-import type { StackPorts } from '@order-platform/topology';
+import { componentPorts, type StackComponentName, type StackPorts } from '@order-platform/topology';
 
 /** Where a stack lives and what it was started with: handed to every component hook. */
 export interface StackContext {
@@ -70,4 +70,22 @@ export function component(
     wipe: () => Promise.resolve(),
     ...spec,
   };
+}
+
+/**
+ * A component of the stack itself (not a service): its ports are the topology's for its name
+ * and, unless it says otherwise, its process is ours when its command line names the stack
+ * directory.
+ */
+export function stackComponent(
+  ctx: StackContext,
+  spec: { name: StackComponentName } & Pick<Component, 'start' | 'ready'> &
+    Partial<Omit<Component, 'name' | 'kind' | 'ports'>>,
+): Component {
+  return component({
+    kind: 'stack',
+    ports: componentPorts(spec.name, ctx.ports),
+    identity: () => ctx.stackDir,
+    ...spec,
+  });
 }

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackContext } from './component';
 import { have, runChecked, runCommand } from './run-command';
@@ -33,6 +34,35 @@ export async function maven(ctx: StackContext, what: string, args: readonly stri
   const extra = (ctx.env.MAVEN_ARGS ?? '').split(/\s+/).filter(Boolean);
   const pom = join(ctx.repoRoot, 'infra/native/pom.xml');
   await runInstaller(ctx, what, 'mvn', ['-B', '-q', '-Dstyle.color=never', '-f', pom, ...extra, ...args]);
+}
+
+/**
+ * A tar.gz from Maven Central (`group:artifact:version:tar.gz:classifier`), fetched into
+ * `tmp`/download and unpacked into `into`.
+ */
+export async function mavenArchive(
+  ctx: StackContext,
+  component: string,
+  what: string,
+  artifact: { group: string; id: string; version: string; classifier: string },
+  tmp: string,
+  into: string,
+): Promise<void> {
+  const download = join(tmp, 'download');
+  mkdirSync(download, { recursive: true });
+  mkdirSync(into, { recursive: true });
+  const { group, id, version, classifier } = artifact;
+  await maven(ctx, `${component}: mvn dependency:copy of ${what}`, [
+    'dependency:copy',
+    `-DoutputDirectory=${download}`,
+    `-Dartifact=${group}:${id}:${version}:tar.gz:${classifier}`,
+  ]);
+  await runInstaller(ctx, `${component}: unpacking ${what}`, 'tar', [
+    'xzf',
+    join(download, `${id}-${version}-${classifier}.tar.gz`),
+    '-C',
+    into,
+  ]);
 }
 
 /** The major version of a java binary (java.specification.version), or undefined. */

@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { componentPorts } from '@order-platform/topology';
-import { type Component, type StackContext, component } from '../component';
+import { type Component, type StackContext, stackComponent } from '../component';
 import { commitInstall, isInstalled, temporaryDir } from '../install-cache';
-import { maven, runInstaller } from '../installer';
+import { mavenArchive } from '../installer';
 import { httpGet, httpJson } from '../probes';
 import { readTail } from '../run-command';
 import { renderFile } from '../template';
@@ -28,19 +27,14 @@ async function installDebezium(ctx: StackContext): Promise<void> {
   const debezium = version(ctx, 'DEBEZIUM_VERSION');
   ctx.log(`connect: fetching Debezium Postgres connector ${debezium} from Maven Central`);
   const tmp = temporaryDir(final);
-  mkdirSync(join(tmp, 'download'));
-  mkdirSync(join(tmp, 'plugins'));
-  await maven(ctx, 'connect: mvn dependency:copy of the Debezium plugin', [
-    'dependency:copy',
-    `-DoutputDirectory=${join(tmp, 'download')}`,
-    `-Dartifact=io.debezium:debezium-connector-postgres:${debezium}:tar.gz:plugin`,
-  ]);
-  await runInstaller(ctx, 'connect: unpacking the Debezium plugin', 'tar', [
-    'xzf',
-    join(tmp, 'download', `debezium-connector-postgres-${debezium}-plugin.tar.gz`),
-    '-C',
+  await mavenArchive(
+    ctx,
+    'connect',
+    'the Debezium plugin',
+    { group: 'io.debezium', id: 'debezium-connector-postgres', version: debezium, classifier: 'plugin' },
+    tmp,
     join(tmp, 'plugins'),
-  ]);
+  );
   const core = join(tmp, 'plugins/debezium-connector-postgres', `debezium-core-${debezium}.jar`);
   if (!existsSync(core)) throw new Error('connect: debezium-core jar missing from the plugin archive');
   for (const cls of [
@@ -77,13 +71,10 @@ export function connect(ctx: StackContext): Component {
   const url = `http://127.0.0.1:${ctx.ports.connect}`;
   const data = dataDirOf(ctx, 'connect');
   const logFile = logFileOf(ctx, { name: 'connect', kind: 'stack' });
-  return component({
+  return stackComponent(ctx, {
     name: 'connect',
-    kind: 'stack',
-    ports: componentPorts('connect', ctx.ports),
     dependencies: ['kafka'],
     startTimeoutSeconds: 180,
-    identity: () => ctx.stackDir,
 
     async install() {
       await installKafkaJars(ctx);

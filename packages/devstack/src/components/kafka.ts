@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { componentPorts } from '@order-platform/topology';
-import { type Component, type StackContext, component } from '../component';
+import { type Component, type StackContext, stackComponent } from '../component';
 import { commitInstall, isInstalled, temporaryDir } from '../install-cache';
 import { maven, requireJava17 } from '../installer';
 import { kafkaReady } from '../probes';
@@ -44,12 +43,9 @@ export function kafka(ctx: StackContext): Component {
   const data = dataDirOf(ctx, 'kafka');
   const conf = join(ctx.stackDir, 'conf', 'kafka.properties');
   const logFile = logFileOf(ctx, { name: 'kafka', kind: 'stack' });
-  return component({
+  return stackComponent(ctx, {
     name: 'kafka',
-    kind: 'stack',
-    ports: componentPorts('kafka', ctx.ports),
     startTimeoutSeconds: 120,
-    identity: () => ctx.stackDir,
     install: () => installKafkaJars(ctx),
 
     async start() {

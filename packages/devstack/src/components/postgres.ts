@@ -1,7 +1,6 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { componentPorts } from '@order-platform/topology';
-import { type Component, type StackContext, component } from '../component';
+import { type Component, type StackContext, stackComponent } from '../component';
 import { asRoot, requireCommands, runInstaller } from '../installer';
 import { runCommand } from '../run-command';
 import { renderFile } from '../template';
@@ -81,10 +80,8 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'registry') \\gexec
 
 export function postgres(ctx: StackContext): Component {
   const pgBin = () => join('/usr/lib/postgresql', version(ctx, 'POSTGRES_MAJOR'), 'bin');
-  return component({
+  return stackComponent(ctx, {
     name: 'postgres',
-    kind: 'stack',
-    ports: componentPorts('postgres', ctx.ports),
     stopSignal: 'SIGINT', // the "fast" shutdown: SIGTERM waits for every client to leave
     startTimeoutSeconds: 60,
     identity: () => pgDataReal(ctx),

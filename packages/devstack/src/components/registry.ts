@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { componentPorts } from '@order-platform/topology';
-import { type Component, type StackContext, component } from '../component';
+import { type Component, type StackContext, stackComponent } from '../component';
 import { commitInstall, isInstalled, temporaryDir } from '../install-cache';
-import { javaMajor, maven, runInstaller } from '../installer';
+import { javaMajor, mavenArchive, runInstaller } from '../installer';
 import { httpJson, httpOk } from '../probes';
 import { renderFile } from '../template';
 import { runningPid } from '../processes';
@@ -68,19 +67,14 @@ async function installApicurio(ctx: StackContext): Promise<void> {
   const apicurio = version(ctx, 'APICURIO_VERSION');
   ctx.log(`registry: fetching Apicurio Registry ${apicurio} (~160 MB) from Maven Central`);
   const tmp = temporaryDir(final);
-  mkdirSync(join(tmp, 'download'));
-  mkdirSync(join(tmp, 'app'));
-  await maven(ctx, 'registry: mvn dependency:copy of apicurio-registry-app', [
-    'dependency:copy',
-    `-DoutputDirectory=${join(tmp, 'download')}`,
-    `-Dartifact=io.apicurio:apicurio-registry-app:${apicurio}:tar.gz:all`,
-  ]);
-  await runInstaller(ctx, 'registry: unpacking Apicurio', 'tar', [
-    'xzf',
-    join(tmp, 'download', `apicurio-registry-app-${apicurio}-all.tar.gz`),
-    '-C',
+  await mavenArchive(
+    ctx,
+    'registry',
+    'Apicurio',
+    { group: 'io.apicurio', id: 'apicurio-registry-app', version: apicurio, classifier: 'all' },
+    tmp,
     join(tmp, 'app'),
-  ]);
+  );
   if (!existsSync(join(tmp, 'app/quarkus-run.jar')))
     throw new Error('registry: quarkus-run.jar missing from the archive');
   commitInstall(join(tmp, 'app'), final);
@@ -97,13 +91,10 @@ export function registry(ctx: StackContext): Component {
   const url = `http://127.0.0.1:${ctx.ports.registry}`;
   const data = dataDirOf(ctx, 'registry');
   const storage = registryStorage(ctx);
-  return component({
+  return stackComponent(ctx, {
     name: 'registry',
-    kind: 'stack',
-    ports: componentPorts('registry', ctx.ports),
     dependencies: storage === 'postgres' ? ['postgres'] : [],
     startTimeoutSeconds: 180,
-    identity: () => ctx.stackDir,
 
     async install() {
       await installJava(ctx);

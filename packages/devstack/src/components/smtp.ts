@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { componentPorts } from '@order-platform/topology';
-import { type Component, type StackContext, component } from '../component';
+import { type Component, type StackContext, stackComponent } from '../component';
 import { commitInstall, temporaryDir } from '../install-cache';
 import { requireCommands, runInstaller } from '../installer';
 import { httpOk, smtpGreets } from '../probes';
@@ -18,12 +17,9 @@ function maildevBin(ctx: StackContext): string {
 /** maildev: an SMTP sink with a web inbox and a REST API, run by the node on PATH. */
 export function smtp(ctx: StackContext): Component {
   const data = dataDirOf(ctx, 'smtp');
-  return component({
+  return stackComponent(ctx, {
     name: 'smtp',
-    kind: 'stack',
-    ports: componentPorts('smtp', ctx.ports),
     startTimeoutSeconds: 60,
-    identity: () => ctx.stackDir,
 
     async install() {
       const final = maildevDir(ctx);

@@ -9,7 +9,7 @@ import {
   type TopicHandler,
 } from '../src';
 import { type TestEvent, useRunnerFixture } from './runner-fixture';
-import { TopicReader } from '../src/testing';
+import { settled, TopicReader, TopicWriter } from '../src/testing';
 
 /**
  * The consumer runner against the real stack: effectively-once through the transactions
@@ -27,6 +27,25 @@ describe('ConsumerRunner', () => {
       retry: { inProcessAttempts: 2, initialDelayMs: 20, maxDelayMs: 100, retryTopicDelaysMs: [300, 600] },
       ...extra,
     });
+
+  it('commits past transaction markers: a group that has read a transactional topic settles with no lag', async () => {
+    const topic = await fixture.topic('markers', 2);
+    const group = fixture.group('markers');
+    const writer = new TopicWriter(fixture.kafka, { transactionalId: `${group}.writer` });
+    try {
+      // One transaction per record: each leaves a commit marker after it, as Connect's do.
+      for (const [i, key] of ['order-m1', 'order-m2', 'order-m3'].entries()) {
+        await writer.send(topic, [{ key, value: await fixture.encode(topic, fixture.event(key, i + 1)) }]);
+      }
+    } finally {
+      await writer.close();
+    }
+    const r = runner(group, [fixture.recorder(topic)]);
+    await r.start();
+    await settled(fixture.kafka, [{ groupId: group, topics: [topic] }], 30_000);
+    expect(await fixture.applied(topic)).toHaveLength(3);
+    expect((await r.metrics()).lag[topic]).toBe(0);
+  });
 
   it('changes state once when the same bytes are delivered twice', async () => {
     const topic = await fixture.topic('dup');

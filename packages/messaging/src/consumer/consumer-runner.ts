@@ -190,6 +190,11 @@ export class ConsumerRunner {
         await heartbeat();
       }
     }
+    // Transaction markers after the batch's last record: commit past them too, so that a
+    // group that has read everything has no lag (KafkaJS resolved them with the last record).
+    const end = batch.lastOffset();
+    const last = messages.at(-1)?.offset;
+    if (last !== undefined && BigInt(end) > BigInt(last) && live()) await this.commitOffset(payload, end);
   }
 
   /**

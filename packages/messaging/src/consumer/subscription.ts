@@ -75,6 +75,23 @@ export class Subscription {
       this.current = { status: 'running' };
       this.restarts = 0;
     });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      // A fetch that held only transaction markers (or records of aborted transactions)
+      // never reaches eachBatch, and with autoCommit off KafkaJS commits nothing for it: so
+      // the group would stay one offset behind every transactional write, and its lag never
+      // reach 0. Such a batch starts where the group's commits end (the runner resolves only
+      // what it committed), so committing past it skips nothing a handler should see.
+      if (payload.batchSize !== 0 || payload.lastOffset === null || payload.lastOffset === undefined) return;
+      const offset = (BigInt(String(payload.lastOffset)) + 1n).toString();
+      consumer
+        .commitOffsets([{ topic: payload.topic, partition: payload.partition, offset }])
+        .catch((error: unknown) =>
+          this.options.logger?.debug(
+            { topic: payload.topic, partition: payload.partition, offset, error: String(error) },
+            'commit past transaction markers refused (partition moved); its new owner will',
+          ),
+        );
+    });
     if (onBatchEnd) {
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
         if (payload.lastOffset === null || payload.lastOffset === undefined) return;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { newEnvelope, outboxEvent } from '@order-platform/contracts';
 import { type EventEnvelope, type OutboxWriter, PermanentError } from '@order-platform/messaging';
-import { CONFIG, OUTBOX_WRITER, PG_POOL } from '@order-platform/service-kit';
+import { CONFIG, OUTBOX_WRITER, outgoingEvent, PG_POOL } from '@order-platform/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { Config } from '../config';
 import { SentEmailsRepository } from '../db/sent-emails.repository';
@@ -69,15 +68,9 @@ export class SendOrderEmail {
     const accepted = await this.sendOnce(email, messageId);
     const sequence = await this.emails.markSent(tx, emailId, orderId, accepted);
     const history = await this.emails.history(tx, orderId);
-    const topic = 'email.email-sent.v1';
+    const cause = { correlationId: command.correlationId, causationId: envelope.eventId };
     await this.outbox.append(tx, [
-      outboxEvent(topic, {
-        ...newEnvelope(topic, {
-          aggregateId: orderId,
-          sequence,
-          correlationId: command.correlationId,
-          causationId: envelope.eventId,
-        }),
+      outgoingEvent('email.email-sent.v1', { orderId, version: sequence }, cause, {
         emailId,
         kind,
         recipient: email.recipient,

@@ -1,5 +1,4 @@
-import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { PollLoop } from '@order-platform/service-kit';
+import { Poller } from '@order-platform/service-kit';
 import type { ChargeDuePayments } from './charge-due-payments.handler';
 
 /**
@@ -10,25 +9,16 @@ import type { ChargeDuePayments } from './charge-due-payments.handler';
  * off up to 5 s. On shutdown it lets the attempts under way record their outcome before
  * the pool closes.
  */
-export class PaymentCharger implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly loop: PollLoop;
-
-  constructor(charge: ChargeDuePayments, intervalMs: number, started: () => boolean) {
-    this.loop = new PollLoop({
-      name: 'charger',
-      intervalMs,
-      maxBackoffMs: 5_000,
-      ready: started,
-      work: () => charge.run(),
-      logger: new Logger(PaymentCharger.name),
-    });
+export class PaymentCharger extends Poller {
+  constructor(
+    private readonly charge: ChargeDuePayments,
+    intervalMs: number,
+    started: () => boolean,
+  ) {
+    super({ name: 'charger', intervalMs, maxBackoffMs: 5_000, ready: started });
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
+  protected poll(): Promise<number> {
+    return this.charge.run();
   }
 }

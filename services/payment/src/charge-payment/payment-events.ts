@@ -1,5 +1,5 @@
-import { newEnvelope, outboxEvent } from '@order-platform/contracts';
 import type { OutboxEvent } from '@order-platform/messaging';
+import { outgoingEvent } from '@order-platform/service-kit';
 import type { StoredPayment } from '../db/payments.repository';
 import type { PaymentOutcome } from '../domain/payment.aggregate';
 
@@ -9,24 +9,14 @@ import type { PaymentOutcome } from '../domain/payment.aggregate';
  */
 export function paymentEventOf(outcome: PaymentOutcome, stored: StoredPayment): OutboxEvent {
   const p = outcome.payment;
-  const ids = {
-    aggregateId: p.orderId,
-    sequence: p.version,
-    correlationId: stored.correlationId,
-    causationId: stored.causationId,
-  };
   const money = { paymentId: p.paymentId, amountMinor: p.amountMinor, currency: p.currency };
   if (outcome.kind === 'processed') {
-    const topic = 'payment.payment-processed.v1';
-    return outboxEvent(topic, {
-      ...newEnvelope(topic, ids),
+    return outgoingEvent('payment.payment-processed.v1', p, stored, {
       ...money,
       providerReference: p.providerReference ?? '',
     });
   }
-  const topic = 'payment.payment-failed.v1';
-  return outboxEvent(topic, {
-    ...newEnvelope(topic, ids),
+  return outgoingEvent('payment.payment-failed.v1', p, stored, {
     ...money,
     reasonCode: p.failureReasonCode ?? 'DECLINED',
     reason: p.failureReason ?? 'the payment failed',

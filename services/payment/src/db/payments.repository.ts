@@ -30,9 +30,32 @@ interface PaymentRow {
   causation_id: string | null;
 }
 
-const COLUMNS = `order_id, payment_id, amount_minor, currency, payment_token, status, provider_reference,
-  failure_reason_code, failure_reason, attempts, version, validated_at, next_attempt_at, lease_until,
-  call_started_at, last_error, correlation_id, causation_id`;
+/** What a payment's progress changes: the insert writes it first, every save again. */
+const PROGRESS_COLUMNS = `status, provider_reference, failure_reason_code, failure_reason, attempts, version,
+  next_attempt_at, lease_until, call_started_at, last_error`;
+
+function progressOf(p: PaymentSnapshot): unknown[] {
+  return [
+    p.status,
+    p.providerReference,
+    p.failureReasonCode,
+    p.failureReason,
+    p.attempts,
+    p.version,
+    p.nextAttemptAt,
+    p.leaseUntil,
+    p.callStartedAt,
+    p.lastError,
+  ];
+}
+
+const COLUMNS = `order_id, payment_id, amount_minor, currency, payment_token, validated_at, correlation_id,
+  causation_id, ${PROGRESS_COLUMNS}`;
+
+/** `$from`, `$from+1` … for `count` parameters. */
+function parameters(from: number, count: number): string {
+  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+}
 
 /** The due payments and the oldest one's due time, for health and metrics. */
 export interface DueSummary {
@@ -48,30 +71,22 @@ export class PaymentsRepository {
    */
   async insertIfAbsent(tx: PoolClient, payment: StoredPayment): Promise<boolean> {
     const p = payment.snapshot;
+    const values = [
+      p.orderId,
+      p.paymentId,
+      p.amountMinor,
+      p.currency,
+      p.paymentToken,
+      p.validatedAt,
+      payment.correlationId,
+      payment.causationId,
+      ...progressOf(p),
+    ];
     const result = await tx.query(
       `insert into payments (${COLUMNS})
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       values (${parameters(1, values.length)})
        on conflict (order_id) do nothing`,
-      [
-        p.orderId,
-        p.paymentId,
-        p.amountMinor,
-        p.currency,
-        p.paymentToken,
-        p.status,
-        p.providerReference,
-        p.failureReasonCode,
-        p.failureReason,
-        p.attempts,
-        p.version,
-        p.validatedAt,
-        p.nextAttemptAt,
-        p.leaseUntil,
-        p.callStartedAt,
-        p.lastError,
-        payment.correlationId,
-        payment.causationId,
-      ],
+      values,
     );
     return result.rowCount === 1;
   }
@@ -109,25 +124,11 @@ export class PaymentsRepository {
   }
 
   async save(tx: PoolClient, p: PaymentSnapshot): Promise<void> {
+    const progress = progressOf(p);
     await tx.query(
-      `update payments
-          set status = $2, provider_reference = $3, failure_reason_code = $4, failure_reason = $5,
-              attempts = $6, version = $7, next_attempt_at = $8, lease_until = $9, call_started_at = $10,
-              last_error = $11, updated_at = now()
+      `update payments set (${PROGRESS_COLUMNS}) = (${parameters(2, progress.length)}), updated_at = now()
         where order_id = $1`,
-      [
-        p.orderId,
-        p.status,
-        p.providerReference,
-        p.failureReasonCode,
-        p.failureReason,
-        p.attempts,
-        p.version,
-        p.nextAttemptAt,
-        p.leaseUntil,
-        p.callStartedAt,
-        p.lastError,
-      ],
+      [p.orderId, ...progress],
     );
   }
 

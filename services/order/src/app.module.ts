@@ -7,6 +7,7 @@ import { migrations } from './db/migrations';
 import { OrdersRepository } from './db/orders.repository';
 import { StockRepository } from './db/stock.repository';
 import { GetOrderController } from './get-order/get-order.controller';
+import { OrderChanges } from './order-events/order-changes';
 import { StockAdminController } from './stock-admin/stock-admin.controller';
 import { RecordDeliveryOnOrderDelivered } from './track-shipment/record-delivery-on-order-delivered.handler';
 import { TrackShipmentOnStatusChanged } from './track-shipment/track-shipment-on-status-changed.handler';
@@ -18,7 +19,7 @@ export class AppModule {
     return serviceModule(AppModule, config, {
       migrations,
       controllers: [GetOrderController, StockAdminController],
-      providers: [OrdersRepository, StockRepository],
+      providers: [OrdersRepository, StockRepository, OrderChanges],
       // Each use case's class says which topic runs it, in which consumer group.
       consumers: [
         triggeredBy(ValidateOrderOnOrderRequested),

@@ -1,10 +1,8 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
-import type { OutboxWriter } from '@order-platform/messaging';
-import { OUTBOX_WRITER, TriggeredBy } from '@order-platform/service-kit';
+import { TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
-import { asPermanent, loadOrderFor } from '../db/load-order';
-import { OrdersRepository } from '../db/orders.repository';
+import { OrderChanges } from '../order-events/order-changes';
 import { orderEvent, orderFacts } from '../order-events/order-events';
 
 /** The payment went through: the order is CONFIRMED and OrderConfirmed sends it to shipping. */
@@ -12,31 +10,26 @@ import { orderEvent, orderFacts } from '../order-events/order-events';
 export class ConfirmOrderOnPaymentProcessed {
   private readonly logger = new Logger(ConfirmOrderOnPaymentProcessed.name);
 
-  constructor(
-    @Inject(OUTBOX_WRITER) private readonly outbox: OutboxWriter,
-    private readonly orders: OrdersRepository,
-  ) {}
+  constructor(private readonly changes: OrderChanges) {}
 
   async handle(tx: PoolClient, event: EventOf<'payment.payment-processed.v1'>): Promise<void> {
-    const { order, details } = await loadOrderFor(this.orders, tx, event);
-    const change = asPermanent(() => order.paymentProcessed(event.paymentId, new Date(event.occurredAt)));
-    if (!change) {
+    const { order, changed } = await this.changes.move(tx, event, {
+      apply: (o) => o.paymentProcessed(event.paymentId, new Date(event.occurredAt)),
+      details: (d) => ({ ...d, paymentId: event.paymentId }),
+      emits: (o, d) => [
+        orderEvent('order.order-confirmed.v1', o, event, {
+          ...orderFacts(o),
+          shippingAddress: d.shippingAddress,
+          paymentId: event.paymentId,
+        }),
+      ],
+    });
+    if (changed) this.logger.log({ orderId: event.aggregateId, msg: 'order confirmed' });
+    else
       this.logger.log({
         orderId: event.aggregateId,
         status: order.status,
         msg: 'late PaymentProcessed; no change',
       });
-      return;
-    }
-    const updated = { ...details, paymentId: event.paymentId };
-    await this.orders.update(tx, order, updated);
-    await this.outbox.append(tx, [
-      orderEvent('order.order-confirmed.v1', order, event, {
-        ...orderFacts(order),
-        shippingAddress: details.shippingAddress,
-        paymentId: event.paymentId,
-      }),
-    ]);
-    this.logger.log({ orderId: event.aggregateId, msg: 'order confirmed' });
   }
 }

@@ -69,13 +69,17 @@ export type OrderChange =
   | { kind: 'shipment-progressed'; status: ShipmentStatus }
   | { kind: 'completed'; shipmentId: string; deliveredAt: Date };
 
-export interface OrderSnapshot {
+/** What the customer asked for: an order as OrderRequested brings it. */
+export interface OrderRequest {
   orderId: string;
   customerId: string;
   customerEmail: string;
   currency: string;
   lines: OrderLine[];
   totalMinor: number;
+}
+
+export interface OrderSnapshot extends OrderRequest {
   status: OrderStatus;
   /** Incremented with every change; it is the sequence of the events the change emits. */
   version: number;
@@ -106,15 +110,7 @@ export class Order {
   }
 
   /** A new order from an OrderRequested event. */
-  static request(input: {
-    orderId: string;
-    customerId: string;
-    customerEmail: string;
-    currency: string;
-    lines: OrderLine[];
-    totalMinor: number;
-    at: Date;
-  }): Order {
+  static request(input: OrderRequest & { at: Date }): Order {
     return new Order({
       ...input,
       lines: input.lines.map((l) => ({ ...l })),

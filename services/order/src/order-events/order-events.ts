@@ -1,8 +1,7 @@
-import { type EventOf, newEnvelope, outboxEvent, type TopicName } from '@order-platform/contracts';
+import type { TopicName } from '@order-platform/contracts';
 import type { OutboxEvent } from '@order-platform/messaging';
+import { type EventFields, outgoingEvent } from '@order-platform/service-kit';
 import type { Order } from '../domain/order.aggregate';
-
-type OwnFields<T extends TopicName> = Omit<EventOf<T>, keyof ReturnType<typeof newEnvelope>>;
 
 /**
  * The outbox row of an event the order's latest change caused: its sequence is the order's
@@ -13,15 +12,14 @@ export function orderEvent<T extends TopicName>(
   topic: T,
   order: Order,
   cause: { eventId: string; correlationId: string },
-  fields: OwnFields<T>,
+  fields: EventFields<T>,
 ): OutboxEvent {
-  const envelope = newEnvelope(topic, {
-    aggregateId: order.snapshot.orderId,
-    sequence: order.snapshot.version,
-    correlationId: cause.correlationId,
-    causationId: cause.eventId,
-  });
-  return outboxEvent(topic, { ...envelope, ...fields } as EventOf<T>);
+  return outgoingEvent(
+    topic,
+    order.snapshot,
+    { correlationId: cause.correlationId, causationId: cause.eventId },
+    fields,
+  );
 }
 
 /** The fields most order events share, from the order's own state. */

@@ -1,10 +1,8 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
-import type { OutboxWriter } from '@order-platform/messaging';
-import { OUTBOX_WRITER, TriggeredBy } from '@order-platform/service-kit';
+import { TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
-import { asPermanent, loadOrderFor } from '../db/load-order';
-import { OrdersRepository } from '../db/orders.repository';
+import { OrderChanges } from '../order-events/order-changes';
 import { orderEvent, orderFacts } from '../order-events/order-events';
 import { followTimeline } from './track-shipment-on-status-changed.handler';
 
@@ -16,29 +14,25 @@ import { followTimeline } from './track-shipment-on-status-changed.handler';
 export class RecordDeliveryOnOrderDelivered {
   private readonly logger = new Logger(RecordDeliveryOnOrderDelivered.name);
 
-  constructor(
-    @Inject(OUTBOX_WRITER) private readonly outbox: OutboxWriter,
-    private readonly orders: OrdersRepository,
-  ) {}
+  constructor(private readonly changes: OrderChanges) {}
 
   async handle(tx: PoolClient, event: EventOf<'shipping.order-delivered.v1'>): Promise<void> {
-    const { order, details } = await loadOrderFor(this.orders, tx, event);
-    followTimeline(order, event.timeline, 'OrderDelivered');
-    const change = asPermanent(() =>
-      order.delivered(event.shipmentId, new Date(event.deliveredAt), 'OrderDelivered'),
-    );
-    if (!change) {
+    const { order, changed } = await this.changes.move(tx, event, {
+      apply: (o) => {
+        followTimeline(o, event.timeline, 'OrderDelivered');
+        return o.delivered(event.shipmentId, new Date(event.deliveredAt), 'OrderDelivered');
+      },
+      details: (d) => ({ ...d, shipmentId: event.shipmentId }),
+      emits: (o) => [
+        orderEvent('order.order-completed.v1', o, event, {
+          ...orderFacts(o),
+          shipmentId: event.shipmentId,
+          deliveredAt: event.deliveredAt,
+        }),
+      ],
+    });
+    if (changed) this.logger.log({ orderId: event.aggregateId, msg: 'delivery recorded, order completed' });
+    else
       this.logger.log({ orderId: event.aggregateId, status: order.status, msg: 'delivery already recorded' });
-      return;
-    }
-    await this.orders.update(tx, order, { ...details, shipmentId: event.shipmentId });
-    await this.outbox.append(tx, [
-      orderEvent('order.order-completed.v1', order, event, {
-        ...orderFacts(order),
-        shipmentId: event.shipmentId,
-        deliveredAt: event.deliveredAt,
-      }),
-    ]);
-    this.logger.log({ orderId: event.aggregateId, msg: 'delivery recorded, order completed' });
   }
 }

@@ -2,9 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
 import { TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
-import { asPermanent, loadOrderFor } from '../db/load-order';
-import { OrdersRepository } from '../db/orders.repository';
 import type { Order } from '../domain/order.aggregate';
+import { asPermanent, OrderChanges } from '../order-events/order-changes';
 
 type TimelineEntry = EventOf<'shipping.shipment-status-changed.v1'>['timeline'][number];
 
@@ -27,20 +26,15 @@ export function followTimeline(order: Order, timeline: readonly TimelineEntry[],
 export class TrackShipmentOnStatusChanged {
   private readonly logger = new Logger(TrackShipmentOnStatusChanged.name);
 
-  constructor(private readonly orders: OrdersRepository) {}
+  constructor(private readonly changes: OrderChanges) {}
 
   async handle(tx: PoolClient, event: EventOf<'shipping.shipment-status-changed.v1'>): Promise<void> {
-    const { order, details } = await loadOrderFor(this.orders, tx, event);
-    if (!followTimeline(order, event.timeline, 'ShipmentStatusChanged')) {
-      this.logger.log({
-        orderId: event.aggregateId,
-        status: order.status,
-        news: event.status,
-        msg: 'no news',
-      });
-      return;
-    }
-    await this.orders.update(tx, order, { ...details, shipmentId: event.shipmentId });
-    this.logger.log({ orderId: event.aggregateId, status: order.status, msg: 'shipment progressed' });
+    const { order, changed } = await this.changes.move(tx, event, {
+      apply: (o) => followTimeline(o, event.timeline, 'ShipmentStatusChanged'),
+      details: (d) => ({ ...d, shipmentId: event.shipmentId }),
+    });
+    const orderId = event.aggregateId;
+    if (changed) this.logger.log({ orderId, status: order.status, msg: 'shipment progressed' });
+    else this.logger.log({ orderId, status: order.status, news: event.status, msg: 'no news' });
   }
 }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackContext } from './component';
+import { commitInstall, isInstalled, temporaryDir } from './install-cache';
 import { have, runChecked, runCommand } from './run-command';
 
 export function installLog(ctx: StackContext): string {
@@ -36,33 +37,54 @@ export async function maven(ctx: StackContext, what: string, args: readonly stri
   await runInstaller(ctx, what, 'mvn', ['-B', '-q', '-Dstyle.color=never', '-f', pom, ...extra, ...args]);
 }
 
+/** A tar.gz on Maven Central: `group:id:version:tar.gz:classifier`. */
+export interface MavenArchive {
+  readonly group: string;
+  readonly id: string;
+  readonly version: string;
+  readonly classifier: string;
+}
+
 /**
- * A tar.gz from Maven Central (`group:artifact:version:tar.gz:classifier`), fetched into
- * `tmp`/download and unpacked into `into`.
+ * Installs a tar.gz from Maven Central into the cache directory `final` unless it is there:
+ * fetched and unpacked beside it, checked by `check` (which throws, naming what is missing
+ * from the unpacked root), then moved into place.
  */
-export async function mavenArchive(
+export async function installMavenArchive(
   ctx: StackContext,
-  component: string,
-  what: string,
-  artifact: { group: string; id: string; version: string; classifier: string },
-  tmp: string,
-  into: string,
+  spec: {
+    /** The installing component, first in every log line and error. */
+    component: string;
+    /** What the archive is, for the log: "Apicurio Registry 3.3.3". */
+    what: string;
+    archive: MavenArchive;
+    final: string;
+    check(root: string): void;
+  },
 ): Promise<void> {
+  const { component, what, archive, final } = spec;
+  if (isInstalled(final)) return;
+  ctx.log(`${component}: fetching ${what} from Maven Central`);
+  const tmp = temporaryDir(final);
   const download = join(tmp, 'download');
-  mkdirSync(download, { recursive: true });
-  mkdirSync(into, { recursive: true });
-  const { group, id, version, classifier } = artifact;
-  await maven(ctx, `${component}: mvn dependency:copy of ${what}`, [
+  const root = join(tmp, 'unpacked');
+  mkdirSync(download);
+  mkdirSync(root);
+  const { group, id, version, classifier } = archive;
+  await maven(ctx, `${component}: mvn dependency:copy of ${id}`, [
     'dependency:copy',
     `-DoutputDirectory=${download}`,
     `-Dartifact=${group}:${id}:${version}:tar.gz:${classifier}`,
   ]);
-  await runInstaller(ctx, `${component}: unpacking ${what}`, 'tar', [
+  await runInstaller(ctx, `${component}: unpacking ${id}`, 'tar', [
     'xzf',
     join(download, `${id}-${version}-${classifier}.tar.gz`),
     '-C',
-    into,
+    root,
   ]);
+  spec.check(root);
+  commitInstall(root, final);
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 /** The major version of a java binary (java.specification.version), or undefined. */

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Component, type StackContext, stackComponent } from '../component';
-import { commitInstall, isInstalled, temporaryDir } from '../install-cache';
-import { mavenArchive } from '../installer';
+import { installMavenArchive } from '../installer';
 import { httpGet, httpJson } from '../probes';
 import { readTail } from '../run-command';
 import { renderFile } from '../template';
@@ -22,29 +21,28 @@ function pluginPath(ctx: StackContext): string {
 }
 
 async function installDebezium(ctx: StackContext): Promise<void> {
-  const final = pluginPath(ctx);
-  if (isInstalled(final)) return;
   const debezium = version(ctx, 'DEBEZIUM_VERSION');
-  ctx.log(`connect: fetching Debezium Postgres connector ${debezium} from Maven Central`);
-  const tmp = temporaryDir(final);
-  await mavenArchive(
-    ctx,
-    'connect',
-    'the Debezium plugin',
-    { group: 'io.debezium', id: 'debezium-connector-postgres', version: debezium, classifier: 'plugin' },
-    tmp,
-    join(tmp, 'plugins'),
-  );
-  const core = join(tmp, 'plugins/debezium-connector-postgres', `debezium-core-${debezium}.jar`);
-  if (!existsSync(core)) throw new Error('connect: debezium-core jar missing from the plugin archive');
-  for (const cls of [
-    'io/debezium/converters/BinaryDataConverter.class',
-    'io/debezium/transforms/outbox/EventRouter.class',
-  ]) {
-    if (!jarHas(core, cls)) throw new Error(`connect: ${cls} not found in ${core}`);
-  }
-  commitInstall(join(tmp, 'plugins'), final);
-  rmSync(tmp, { recursive: true, force: true });
+  await installMavenArchive(ctx, {
+    component: 'connect',
+    what: `Debezium Postgres connector ${debezium}`,
+    archive: {
+      group: 'io.debezium',
+      id: 'debezium-connector-postgres',
+      version: debezium,
+      classifier: 'plugin',
+    },
+    final: pluginPath(ctx),
+    check(root) {
+      const core = join(root, 'debezium-connector-postgres', `debezium-core-${debezium}.jar`);
+      if (!existsSync(core)) throw new Error('connect: debezium-core jar missing from the plugin archive');
+      for (const cls of [
+        'io/debezium/converters/BinaryDataConverter.class',
+        'io/debezium/transforms/outbox/EventRouter.class',
+      ]) {
+        if (!jarHas(core, cls)) throw new Error(`connect: ${cls} not found in ${core}`);
+      }
+    },
+  });
 }
 
 interface ConnectorStatus {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Component, type StackContext, stackComponent } from '../component';
 import { commitInstall, isInstalled, temporaryDir } from '../install-cache';
-import { javaMajor, mavenArchive, runInstaller } from '../installer';
+import { installMavenArchive, javaMajor, runInstaller } from '../installer';
 import { httpJson, httpOk } from '../probes';
 import { renderFile } from '../template';
 import { runningPid } from '../processes';
@@ -62,23 +62,17 @@ async function installJava(ctx: StackContext): Promise<void> {
 }
 
 async function installApicurio(ctx: StackContext): Promise<void> {
-  const final = apicurioDir(ctx);
-  if (isInstalled(final)) return;
   const apicurio = version(ctx, 'APICURIO_VERSION');
-  ctx.log(`registry: fetching Apicurio Registry ${apicurio} (~160 MB) from Maven Central`);
-  const tmp = temporaryDir(final);
-  await mavenArchive(
-    ctx,
-    'registry',
-    'Apicurio',
-    { group: 'io.apicurio', id: 'apicurio-registry-app', version: apicurio, classifier: 'all' },
-    tmp,
-    join(tmp, 'app'),
-  );
-  if (!existsSync(join(tmp, 'app/quarkus-run.jar')))
-    throw new Error('registry: quarkus-run.jar missing from the archive');
-  commitInstall(join(tmp, 'app'), final);
-  rmSync(tmp, { recursive: true, force: true });
+  await installMavenArchive(ctx, {
+    component: 'registry',
+    what: `Apicurio Registry ${apicurio} (~160 MB)`,
+    archive: { group: 'io.apicurio', id: 'apicurio-registry-app', version: apicurio, classifier: 'all' },
+    final: apicurioDir(ctx),
+    check(root) {
+      if (!existsSync(join(root, 'quarkus-run.jar')))
+        throw new Error('registry: quarkus-run.jar missing from the archive');
+    },
+  });
 }
 
 function javaVersionOf(java: string): string {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { EventOf, TopicName } from '@order-platform/contracts';
 import { anOrderLine, anOrderRequested } from '@order-platform/contracts/testing';
 import { eventually } from '@order-platform/testing';
+import { settled } from '@order-platform/messaging/testing';
+import { triggerOf } from '@order-platform/service-kit';
 import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
+import { CancelOrderOnPaymentFailed } from '../src/cancel-order/cancel-order-on-payment-failed.handler';
+import { ConfirmOrderOnPaymentProcessed } from '../src/confirm-order/confirm-order-on-payment-processed.handler';
+import { RecordDeliveryOnOrderDelivered } from '../src/track-shipment/record-delivery-on-order-delivered.handler';
+import { TrackShipmentOnStatusChanged } from '../src/track-shipment/track-shipment-on-status-changed.handler';
+import { ValidateOrderOnOrderRequested } from '../src/validate-order/validate-order-on-order-requested.handler';
 import {
   freePort,
   runPlatformInit,
@@ -68,6 +75,14 @@ export interface OrderServiceFixture {
   waitForStatus(orderId: string, status: string): Promise<OrderView>;
   setStock(sku: string, available: number): Promise<void>;
   stockOf(sku: string): Promise<number | undefined>;
+  /**
+   * Resolves once every consumer group of the order service has handled and committed all
+   * that its topics (and retry topics) held when called: its outbox then holds every event
+   * that anything sent so far made it write.
+   */
+  settled(): Promise<void>;
+  /** The rows in the order service's outbox for the order on `topic`: what it published, or will. */
+  outboxed(orderId: string, topic: OutputTopic): Promise<number>;
   /** Resolves once the consumer group has recorded the message in its transactions table. */
   handled(group: string, eventId: string): Promise<string>;
   /** An order for `lines`, requested now. */
@@ -174,6 +189,8 @@ export function useOrderService(): OrderServiceFixture {
     runPlatformInit(stack);
     service = startService('order', await env());
     await waitForHttp(service, '/health/ready', 200, 90_000);
+    // requestOrder's default line: a shared stack that has served many runs may have sold it out.
+    await setStock(anOrderLine().sku, 100_000);
 
     emitted = await bus.readAll<OutputTopic>(OUTPUT_TOPICS, ours);
   });
@@ -189,6 +206,29 @@ export function useOrderService(): OrderServiceFixture {
     return service.url;
   };
 
+  /** The order service's consumer groups, as its use cases declare them. */
+  const groups = [
+    ValidateOrderOnOrderRequested,
+    ConfirmOrderOnPaymentProcessed,
+    CancelOrderOnPaymentFailed,
+    TrackShipmentOnStatusChanged,
+    RecordDeliveryOnOrderDelivered,
+  ].map(triggerOf);
+
+  const settle = () =>
+    settled(
+      bus.kafka,
+      groups.map(({ groupId, topic }) => ({ groupId, topics: [topic] })),
+    );
+
+  const outboxed = async (orderId: string, topic: OutputTopic) => {
+    const { rows } = await db.query<{ n: number }>(
+      'select count(*)::int as n from orders.outbox where aggregateid = $1 and topic = $2',
+      [orderId, topic],
+    );
+    return rows[0]?.n ?? 0;
+  };
+
   return {
     db,
     env,
@@ -201,6 +241,8 @@ export function useOrderService(): OrderServiceFixture {
     setStock,
     stockOf,
     handled,
+    settled: settle,
+    outboxed,
     requestOrder,
     url,
     output: () => service?.output() ?? '',

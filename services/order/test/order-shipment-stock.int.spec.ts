@@ -25,6 +25,8 @@ describe('the order service follows shipments and guards its stock', () => {
     stockOf,
     handled,
     requestOrder,
+    settled,
+    outboxed,
     url,
   } = useOrderService();
 
@@ -103,7 +105,8 @@ describe('the order service follows shipments and guards its stock', () => {
       at: new Date(delivered.deliveredAt).toISOString(),
       cause: 'OrderDelivered',
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    await settled();
+    expect(await outboxed(orderId, 'order.order-completed.v1')).toBe(1);
     expect(eventsOf(orderId, 'order.order-completed.v1')).toHaveLength(1);
   });
 

@@ -1,6 +1,10 @@
 import type { KafkaClient } from '../kafka-client';
 
-/** A consumer group and the topics it reads. */
+/**
+ * A consumer group and the topics to wait on: the topics its handlers are declared for. Its
+ * retry topics are left out unless named: a record parked there waits for its due time
+ * (minutes, for news about an order not known yet), which is no test's business to wait on.
+ */
 export interface GroupTopics {
   groupId: string;
   topics: readonly string[];
@@ -9,7 +13,8 @@ export interface GroupTopics {
 /**
  * Waits until every given group has committed past everything its topics held when this
  * was called: whatever a test sent before is then handled (or dropped as a duplicate or
- * stale) and committed, and any effect it had is there to see. Built on the groups'
+ * stale, or parked in a retry topic) and committed, and any effect it had is there to
+ * see. Built on the groups'
  * committed offsets, not on a guess of how long handling takes. Runners commit past
  * transaction markers too, so a group that has read everything is at the end offsets.
  */

@@ -17,6 +17,7 @@ import {
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settled } from '@order-platform/messaging/testing';
 import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
 import { eventually } from '@order-platform/testing';
 
@@ -214,12 +215,17 @@ describe('email', () => {
 
     await eventually('the email', async () => ((await inbox(orderId)).length > 0 ? true : undefined));
     await eventually('EmailSent', () => (sentFor(orderId).length > 0 ? true : undefined));
-    // Time for a wrongly sent second copy to show up.
-    await new Promise((r) => setTimeout(r, 4000));
+    // Every copy handled: a wrongly sent second email would be in the sink by now (a
+    // handler returns only after the sink took the message), its EmailSent in the outbox.
+    await settled(bus.kafka, [
+      { groupId: 'email.send-on-order-confirmed', topics: ['order.order-confirmed.v1'] },
+    ]);
     expect(await inbox(orderId)).toHaveLength(1);
     expect(sentFor(orderId)).toHaveLength(1);
     const { rows } = await db.query('select 1 from sent_emails where order_id = $1', [orderId]);
     expect(rows).toHaveLength(1);
+    const outbox = await db.query('select 1 from email.outbox where aggregateid = $1', [orderId]);
+    expect(outbox.rows).toHaveLength(1);
   });
 
   it('carries the order’s whole email history in each EmailSent', async () => {

@@ -170,8 +170,8 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
     const ledger = await ledgerOf(provider, order.aggregateId);
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.attempts).toHaveLength(1);
+    await env.settled();
     expect(await env.outboxCount(order.aggregateId)).toBe(1);
-    await new Promise((r) => setTimeout(r, 2000));
     expect(processed.of(order.aggregateId)).toHaveLength(1);
     expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
   });

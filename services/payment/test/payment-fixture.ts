@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventOf, TopicName } from '@order-platform/contracts';
 import { anOrderValidated } from '@order-platform/contracts/testing';
-import { TopicReader as KafkaTopicReader } from '@order-platform/messaging/testing';
+import { TopicReader as KafkaTopicReader, settled } from '@order-platform/messaging/testing';
 import { EventBus } from '@order-platform/service-kit/testing';
 import {
   freePort,
@@ -175,6 +175,13 @@ export class PaymentTestEnv {
   /** Produces encoded events onto the real catalogue topic, keyed by order id. */
   send<T extends TopicName>(topic: T, ...values: { key: string; value: Buffer }[]): Promise<void> {
     return this.bus.send(topic, ...values);
+  }
+
+  /** Resolves once payment's group has handled and committed all its topic held when called. */
+  settled(): Promise<void> {
+    return settled(this.bus.kafka, [
+      { groupId: 'payment.charge-on-order-validated', topics: ['order.order-validated.v1'] },
+    ]);
   }
 
   async payment(orderId: string): Promise<Record<string, unknown> | undefined> {

@@ -11,6 +11,7 @@ import {
 } from '@order-platform/testing';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settled } from '@order-platform/messaging/testing';
 import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
 import { eventually } from '@order-platform/testing';
 
@@ -51,6 +52,15 @@ async function shipmentOf(service: ServiceProcess, orderId: string): Promise<Shi
 }
 
 /** Checks one order's emitted events: three steps in order, each carrying the timeline so far. */
+/** Shipping's one consumer group, and the topic it creates shipments from. */
+const CREATE_SHIPMENT = {
+  groupId: 'shipping.create-shipment-on-order-confirmed',
+  topics: ['order.order-confirmed.v1'],
+};
+
+/** A delivered shipment's events: three status changes and one OrderDelivered. */
+const JOURNEY_ROWS = { 'shipping.shipment-status-changed.v1': 3, 'shipping.order-delivered.v1': 1 };
+
 function expectFullJourney(
   changes: ReadEvent<'shipping.shipment-status-changed.v1'>[],
   delivered: ReadEvent<'shipping.order-delivered.v1'>[],
@@ -87,6 +97,15 @@ describe('shipping', () => {
   let db: Client;
   let changes: ReadEvent<'shipping.shipment-status-changed.v1'>[];
   let delivered: ReadEvent<'shipping.order-delivered.v1'>[];
+
+  /** The order's rows in shipping's outbox, counted by topic: what it published, or will. */
+  const outboxed = async (orderId: string): Promise<Record<string, number>> => {
+    const { rows } = await db.query<{ topic: string; n: number }>(
+      'select topic, count(*)::int as n from shipping.outbox where aggregateid = $1 group by topic',
+      [orderId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.topic, r.n]));
+  };
 
   beforeAll(async () => {
     runPlatformInit(stack);
@@ -150,15 +169,17 @@ describe('shipping', () => {
         const s = await shipmentOf(service, orderId);
         return s?.status === 'DELIVERED' ? s : undefined;
       });
-      const { rows } = await db.query('select id from shipments where order_id = $1', [orderId]);
-      expect(rows).toHaveLength(1);
       await eventually('the events', () =>
         changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
           ? true
           : undefined,
       );
-      // Give a wrongly created second shipment time to show its events too.
-      await new Promise((r) => setTimeout(r, 3000));
+      // Every confirmation handled: a wrongly created second shipment would be there now,
+      // and its events in the outbox.
+      await settled(bus.kafka, [CREATE_SHIPMENT]);
+      const { rows } = await db.query('select id from shipments where order_id = $1', [orderId]);
+      expect(rows).toHaveLength(1);
+      expect(await outboxed(orderId)).toEqual(JOURNEY_ROWS);
       expectFullJourney(changes, delivered, orderId, shipment.shipmentId);
     });
 
@@ -196,7 +217,8 @@ describe('shipping', () => {
           ? true
           : undefined,
       );
-      await new Promise((r) => setTimeout(r, 2000));
+      // DELIVERED is final: the outbox holds every event the restart could have doubled.
+      expect(await outboxed(orderId)).toEqual(JOURNEY_ROWS);
       expectFullJourney(changes, delivered, orderId, shipment.shipmentId);
       // Leave the consumer group as we found it: joined, then left cleanly, so that the
       // next instance (another test's) does not wait out the killed member's session.

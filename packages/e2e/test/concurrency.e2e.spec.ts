@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailKind } from './expect-eventually';
+import { emailKind } from './email-kind';
 import { useRunningSystem } from './system';
 
 const FINAL = ['DELIVERED', 'REJECTED', 'CANCELLED'];
@@ -60,7 +60,7 @@ describe('the system under concurrency, scale-out and crashes', () => {
         order.status === 'DELIVERED' ? 1 : 0,
       );
     }
-    await new Promise((r) => setTimeout(r, 3000));
+    await system.settled();
     for (const order of orders) {
       const kinds = (await client().emailsFor(order.orderId)).map((e) => emailKind(e.subject)).sort();
       expect(kinds, order.orderId).toEqual(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { emailKind, eventually } from './expect-eventually';
+import { eventually, until } from '@order-platform/testing';
+import { emailKind } from './email-kind';
 import { useRunningSystem } from './system';
 
 /**
@@ -13,14 +14,16 @@ describe('an order, end to end', () => {
 
   const kinds = async (orderId: string) =>
     (await client().emailsFor(orderId)).map((e) => emailKind(e.subject)).sort();
-  /** Waits for the expected emails, then a little longer, so that a duplicate would show. */
+  /** Waits for the expected emails, then until email has handled everything, so that a duplicate would show. */
   const expectEmails = async (orderId: string, expected: string[]) => {
     await eventually(
-      () => kinds(orderId),
-      (k) => k.length >= expected.length,
       `emails of ${orderId}`,
+      until(
+        () => kinds(orderId),
+        (k) => k.length >= expected.length,
+      ),
     );
-    await new Promise((r) => setTimeout(r, 1500));
+    await system.settled();
     expect(await kinds(orderId)).toEqual([...expected].sort());
   };
 

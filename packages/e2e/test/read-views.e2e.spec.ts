@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DailySales, OrderTimeline } from '../src/client';
-import { emailKind, eventually } from './expect-eventually';
+import { eventually, until } from '@order-platform/testing';
+import { emailKind } from './email-kind';
 import { useRunningSystem } from './system';
 
 const FINAL = ['DELIVERED', 'REJECTED', 'CANCELLED'];
@@ -35,15 +36,10 @@ describe('the read views, end to end', () => {
   const system = useRunningSystem();
   const client = () => system.client;
 
+  /** The day's sales once the read side has projected everything published so far. */
   async function steadySales(from: string, to: string): Promise<DailySales> {
-    const deadline = Date.now() + 60_000;
-    let last = await client().dailySales(from, to);
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 2_000));
-      const now = await client().dailySales(from, to);
-      if (JSON.stringify(now) === JSON.stringify(last) || Date.now() > deadline) return now;
-      last = now;
-    }
+    await system.settled();
+    return client().dailySales(from, to);
   }
 
   it('follows a delivered, a cancelled and a rejected order into every view, and the emails link to the timeline', async () => {
@@ -52,7 +48,7 @@ describe('the read views, end to end', () => {
     // next day is included in case the orders cross midnight (UTC).
     const salesRange = [utcDay(startedAt), utcDay(startedAt, 1)] as const;
     // The read side may still be projecting events that came before this test (an earlier
-    // file's orders): the day's sales are read once they have stood still for 2 s.
+    // file's orders): the day's sales are read once it has caught up.
     const salesBefore = await steadySales(...salesRange);
 
     const customerId = `customer-${randomUUID().slice(0, 8)}`;
@@ -86,11 +82,13 @@ describe('the read views, end to end', () => {
 
     // The order timeline: each order's final status, its steps in order, what it is made of.
     const timelineOf = (orderId: string, status: string, emails: number) =>
-      eventually(
-        () => client().timeline(orderId),
-        (t) => t?.status === status && t.emails.length >= emails,
+      eventually<OrderTimeline>(
         `the timeline of ${orderId} (${status}, ${emails} emails)`,
-      ) as Promise<OrderTimeline>;
+        until(
+          () => client().timeline(orderId),
+          (t) => t?.status === status && t.emails.length >= emails,
+        ),
+      );
     const [deliveredTimeline, cancelledTimeline, rejectedTimeline] = await Promise.all([
       timelineOf(delivered, 'DELIVERED', 2),
       timelineOf(cancelled, 'CANCELLED', 1),
@@ -167,9 +165,11 @@ describe('the read views, end to end', () => {
     // The customer's orders: newest first, with their totals and final statuses.
     const placed = [rejectedTimeline, cancelledTimeline, deliveredTimeline];
     const customerOrders = await eventually(
-      () => client().customerOrders(customerId),
-      (page) => page.total === 3 && page.orders.every((o) => FINAL.includes(o.status)),
       `the orders of ${customerId}`,
+      until(
+        () => client().customerOrders(customerId),
+        (page) => page.total === 3 && page.orders.every((o) => FINAL.includes(o.status)),
+      ),
     );
     expect(customerOrders.orders).toEqual(
       placed.map((t) => ({
@@ -198,11 +198,13 @@ describe('the read views, end to end', () => {
         salesTotals(salesBefore, currency).cancelledAmountMinor + cancelledTimeline.totalMinor,
     };
     const salesAfter = await eventually(
-      () => client().dailySales(...salesRange),
-      (sales) =>
-        salesTotals(sales, currency).confirmedOrders >= expected.confirmedOrders &&
-        salesTotals(sales, currency).cancelledOrders >= expected.cancelledOrders,
       `the daily sales of ${salesRange.join('..')}`,
+      until(
+        () => client().dailySales(...salesRange),
+        (sales) =>
+          salesTotals(sales, currency).confirmedOrders >= expected.confirmedOrders &&
+          salesTotals(sales, currency).cancelledOrders >= expected.cancelledOrders,
+      ),
     );
     expect(salesTotals(salesAfter, currency)).toEqual(expected);
     expect(salesAfter).toMatchObject({ from: salesRange[0], to: salesRange[1] });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  eventually,
   freePort,
   repoRoot,
   runPlatformInit,
@@ -10,6 +11,9 @@ import {
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
+import { topicsConsumedBy } from '@order-platform/contracts';
+import { createKafka } from '@order-platform/messaging';
+import { settled } from '@order-platform/messaging/testing';
 import { processes } from '@order-platform/topology';
 import { afterAll, beforeAll } from 'vitest';
 import { type Endpoints, PlatformClient } from '../src/client';
@@ -23,6 +27,18 @@ export type ServiceName = 'basket' | 'order' | 'payment' | 'shipping' | 'email' 
  * groups, so they share the partitions) and `kill` crashes one. views starts before
  * email: the emails link to its order timeline.
  */
+/**
+ * The consumer groups whose effects the tests look at after the fact: the email service's
+ * (one per event it mails about, as its use cases declare them) and the read side's.
+ */
+const OBSERVED_GROUPS = [
+  ...['order-confirmed', 'order-cancelled', 'order-rejected', 'order-completed'].map((event) => ({
+    groupId: `email.send-on-${event}`,
+    topics: [`order.${event}.v1`],
+  })),
+  { groupId: 'views', topics: topicsConsumedBy('views').map((t) => t.topic) },
+];
+
 export class RunningSystem {
   readonly instances: { name: ServiceName; process: ServiceProcess; env: Record<string, string> }[] = [];
   provider!: ServiceProcess;
@@ -65,6 +81,18 @@ export class RunningSystem {
     return process;
   }
 
+  /**
+   * Resolves once the email service and the read side have handled and committed all that
+   * their topics held when called: an email sent twice would be in the sink by then, and
+   * the views show everything published so far.
+   */
+  async settled(): Promise<void> {
+    await settled(
+      createKafka({ brokers: this.stack.kafkaBrokers, clientId: 'e2e-settled' }),
+      OBSERVED_GROUPS,
+    );
+  }
+
   /** SIGKILL an instance (no shutdown hooks: a crash), then start it again on the same port. */
   async crashAndRestart(name: ServiceName, downForMs = 1000): Promise<void> {
     const instance = this.instances.find((i) => i.name === name && i.process.child.exitCode === null);
@@ -89,24 +117,25 @@ export class RunningSystem {
   }
 
   private async readSideSettled(timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const behind = async (orderId: string) => {
+      const [order, view] = await Promise.all([
+        this.client.order(orderId).catch(() => undefined),
+        this.client.timeline(orderId).catch(() => undefined),
+      ]);
+      return !order || view?.status !== order.status;
+    };
     let open = [...this.client.placed];
-    while (open.length > 0 && Date.now() < deadline) {
-      const still: string[] = [];
-      for (const orderId of open) {
-        const [order, view] = await Promise.all([
-          this.client.order(orderId).catch(() => undefined),
-          this.client.timeline(orderId).catch(() => undefined),
-        ]);
-        if (!order || view?.status !== order.status) still.push(orderId);
-      }
-      open = still;
-      if (open.length > 0) await new Promise((r) => setTimeout(r, 500));
-    }
-    if (open.length > 0)
-      throw new Error(
-        `the read side did not show ${open.length} order(s) in their status within ${timeoutMs / 1000} s, e.g. ${open[0]}`,
-      );
+    await eventually(
+      `the read side to show every order in its status (${open.length} left, e.g. ${open[0]})`,
+      async () => {
+        const still: string[] = [];
+        for (const orderId of open) if (await behind(orderId)) still.push(orderId);
+        open = still;
+        return open.length === 0 ? true : undefined;
+      },
+      timeoutMs,
+      500,
+    );
   }
 
   /** Every instance's output, for a failing test's message. */

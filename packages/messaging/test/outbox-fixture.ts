@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { type StackSettings, uniqueName } from '@order-platform/testing';
+import { eventually, type StackSettings, uniqueName } from '@order-platform/testing';
 import {
   createKafka,
   heartbeatTopic,
@@ -164,11 +164,6 @@ export class OutboxFixture {
   }
 
   private async waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await condition()) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await eventually(what, async () => ((await condition()) ? true : undefined), timeoutMs);
   }
 }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import { serviceDatabaseUrl, type StackSettings, uniqueName, useStack } from '@order-platform/testing';
+import {
+  eventually,
+  serviceDatabaseUrl,
+  type StackSettings,
+  uniqueName,
+  useStack,
+} from '@order-platform/testing';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   ConsumerRunner,
@@ -226,13 +232,15 @@ export class RunnerFixture {
     what: string,
     timeoutMs = 30_000,
   ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return eventually(
+      what,
+      async () => {
+        const value = await probe();
+        return value === false ? undefined : value;
+      },
+      timeoutMs,
+      100,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { type ServiceProcess, waitForHttp } from '@order-platform/testing';
+import { eventually, type ServiceProcess, waitForHttp } from '@order-platform/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chargeFor, env, providerClient, startProvider } from './provider-process';
 
@@ -31,8 +31,9 @@ describe('payment provider simulator process', () => {
     await waitForHttp(running, '/health/ready');
     const body = chargeFor('tok_slow');
     const held = api.charge(body.orderId, body, { timeoutMs: 30_000 });
-    while ((await api.charges(body.orderId)).attempts.length === 0)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually('the slow charge to be attempted', async () =>
+      (await api.charges(body.orderId)).attempts.length > 0 ? true : undefined,
+    );
 
     const started = Date.now();
     expect(await running.stop('SIGTERM')).toBe(0);
@@ -62,7 +63,9 @@ describe('payment provider simulator process', () => {
       charge: { id: approval.chargeId, orderId: body.orderId, idempotencyKey: body.orderId },
       remembered: true,
     });
-    while ((await api.byKey(body.orderId)).remembered) await new Promise((r) => setTimeout(r, 50));
+    await eventually('the key to be forgotten', async () =>
+      (await api.byKey(body.orderId)).remembered ? undefined : true,
+    );
 
     // Forgotten: the same key charges again, which only the client's own records can prevent.
     const second = await api.charge(body.orderId, body);

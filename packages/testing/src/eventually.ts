@@ -16,3 +16,14 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** A check for eventually(): `probe`'s value, once `accept` holds for it. */
+export function until<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+): () => Promise<T | undefined> {
+  return async () => {
+    const value = await probe();
+    return accept(value) ? value : undefined;
+  };
+}

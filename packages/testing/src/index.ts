@@ -1,6 +1,6 @@
 export { repoRoot, componentVersions } from './repo';
 export { uniqueName } from './unique';
-export { eventually } from './eventually';
+export { eventually, until } from './eventually';
 export {
   resolveStack,
   nativeSettings,

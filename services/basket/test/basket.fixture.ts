@@ -11,6 +11,7 @@ import {
   uniqueName,
   useStack,
   waitForHttp,
+  eventually,
 } from '@order-platform/testing';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -102,11 +103,12 @@ export function useBasketService(): BasketService {
     call('POST', `/baskets/${basketId}/checkout`, body, key === undefined ? {} : { 'Idempotency-Key': key });
 
   async function eventsOf(orderId: string, count: number, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    while ((seen.get(orderId)?.values.length ?? 0) < count) {
-      if (Date.now() > deadline) throw new Error(`no OrderRequested for ${orderId} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(
+      `${count} OrderRequested for ${orderId}`,
+      () => ((seen.get(orderId)?.values.length ?? 0) >= count ? true : undefined),
+      timeoutMs,
+      100,
+    );
     const { key, values } = seen.get(orderId)!;
     return {
       key,

@@ -1,6 +1,6 @@
 import type { TopicName } from '@order-platform/contracts';
 import { FURTHEST_STATUS, STATUS_RANK, statusAfter } from './order-status';
-import { at, type ViewDefinition } from './view';
+import { at, type ViewDefinition, viewTable } from './view';
 
 const TOPICS: readonly TopicName[] = [
   'basket.order-requested.v1',
@@ -23,21 +23,19 @@ export const customerOrdersView: ViewDefinition = {
   description: "a customer's orders, newest first, with status and total",
   topics: TOPICS,
   tables: [
-    {
-      name: 'customer_orders',
-      key: 'order_id',
-      ddl: (s) => `
-        create table ${s}.customer_orders (
-          order_id uuid primary key,
-          customer_id text,
-          placed_at timestamptz,
-          status text not null,
-          status_rank integer not null,
-          total_minor bigint,
-          currency text
-        );
-        create index customer_orders_by_customer on ${s}.customer_orders (customer_id, placed_at desc, order_id desc)`,
-    },
+    viewTable(
+      'customer_orders',
+      'order_id',
+      `
+        order_id uuid primary key,
+        customer_id text,
+        placed_at timestamptz,
+        status text not null,
+        status_rank integer not null,
+        total_minor bigint,
+        currency text`,
+      { by_customer: '(customer_id, placed_at desc, order_id desc)' },
+    ),
   ],
   async apply(tx, schema, topic, event) {
     const status = statusAfter(topic, event);

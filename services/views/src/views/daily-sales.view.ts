@@ -1,5 +1,5 @@
 import type { EventOf } from '@order-platform/contracts';
-import { type ViewDefinition } from './view';
+import { type ViewDefinition, viewTable } from './view';
 
 /** The UTC calendar day of an event time. */
 export function utcDay(ms: number | Date): string {
@@ -20,19 +20,17 @@ export const dailySalesView: ViewDefinition = {
   description: 'orders and revenue per day and currency, confirmed vs cancelled',
   topics: ['order.order-confirmed.v1', 'order.order-cancelled.v1'],
   tables: [
-    {
-      name: 'daily_sales_orders',
-      key: 'order_id',
-      ddl: (s) => `
-        create table ${s}.daily_sales_orders (
-          order_id uuid primary key,
-          outcome text not null,
-          day date not null,
-          currency text not null,
-          amount_minor bigint not null
-        );
-        create index daily_sales_orders_by_day on ${s}.daily_sales_orders (day, currency) include (outcome, amount_minor)`,
-    },
+    viewTable(
+      'daily_sales_orders',
+      'order_id',
+      `
+        order_id uuid primary key,
+        outcome text not null,
+        day date not null,
+        currency text not null,
+        amount_minor bigint not null`,
+      { by_day: '(day, currency) include (outcome, amount_minor)' },
+    ),
   ],
   async apply(tx, schema, topic, event) {
     const e = event as EventOf<'order.order-confirmed.v1'> | EventOf<'order.order-cancelled.v1'>;

@@ -1,22 +1,12 @@
 import type { AnyEvent, TopicName } from '@order-platform/contracts';
 
-/** An order's status as the read side shows it (the order service's states). */
-export type OrderStatus =
-  | 'PENDING'
-  | 'VALIDATED'
-  | 'REJECTED'
-  | 'CONFIRMED'
-  | 'CANCELLED'
-  | 'DISPATCHED'
-  | 'IN_TRANSIT'
-  | 'DELIVERED';
-
 /**
- * How far along each status is. A status never moves backwards (ARCHITECTURE "Order
- * states"), so the furthest one seen is the current one whatever order the events were
- * read in. REJECTED, CONFIRMED and CANCELLED share a rank: an order reaches only one.
+ * Each status the read side shows (the order service's states) and how far along it is. A
+ * status never moves backwards (ARCHITECTURE "Order states"), so the furthest one seen is
+ * the current one whatever order the events were read in. REJECTED, CONFIRMED and
+ * CANCELLED share a rank: an order reaches only one.
  */
-export const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
+export const STATUS_RANK = {
   PENDING: 0,
   VALIDATED: 1,
   REJECTED: 2,
@@ -25,7 +15,10 @@ export const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
   DISPATCHED: 3,
   IN_TRANSIT: 4,
   DELIVERED: 5,
-};
+} as const satisfies Readonly<Record<string, number>>;
+
+/** An order's status as the read side shows it. */
+export type OrderStatus = keyof typeof STATUS_RANK;
 
 /** The status an event puts the order in, or undefined for one that changes none (payments, emails). */
 export function statusAfter(topic: TopicName, event: AnyEvent): OrderStatus | undefined {

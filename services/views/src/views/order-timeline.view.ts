@@ -1,7 +1,7 @@
 import { type AnyEvent, type EventOf, type TopicName, TOPICS } from '@order-platform/contracts';
 import type { PoolClient } from 'pg';
 import { FURTHEST_STATUS, STATUS_RANK, statusAfter } from './order-status';
-import { at, type ViewDefinition, type ViewSchema } from './view';
+import { at, type ViewDefinition, type ViewSchema, viewTable } from './view';
 
 type Line = EventOf<'basket.order-requested.v1'>['items'][number];
 
@@ -167,69 +167,61 @@ export const orderTimelineView: ViewDefinition = {
   description: "an order's status history, items, totals, payment, shipments and emails",
   topics: TOPICS.map((t) => t.topic),
   tables: [
-    {
-      name: 'order_timeline',
-      key: 'order_id',
-      ddl: (s) => `
-        create table ${s}.order_timeline (
-          order_id uuid primary key,
-          customer_id text,
-          customer_email text,
-          placed_at timestamptz,
-          items jsonb,
-          total_minor bigint,
-          currency text,
-          status text not null,
-          status_rank integer not null,
-          payment jsonb,
-          outcome jsonb,
-          updated_at timestamptz not null
-        )`,
-    },
-    {
-      name: 'order_timeline_events',
-      key: 'event_id',
-      ddl: (s) => `
-        create table ${s}.order_timeline_events (
-          event_id uuid primary key,
-          order_id uuid not null,
-          topic text not null,
-          event_type text not null,
-          occurred_at timestamptz not null,
-          sequence bigint not null,
-          status text
-        );
-        create index order_timeline_events_by_order on ${s}.order_timeline_events (order_id, occurred_at)`,
-    },
-    {
-      name: 'order_timeline_shipments',
-      key: 'shipment_id',
-      ddl: (s) => `
-        create table ${s}.order_timeline_shipments (
-          shipment_id uuid primary key,
-          order_id uuid not null,
-          carrier text not null,
-          tracking_number text not null,
-          status text not null,
-          status_rank integer not null,
-          timeline jsonb not null
-        );
-        create index order_timeline_shipments_by_order on ${s}.order_timeline_shipments (order_id)`,
-    },
-    {
-      name: 'order_timeline_emails',
-      key: 'email_id',
-      ddl: (s) => `
-        create table ${s}.order_timeline_emails (
-          email_id uuid primary key,
-          order_id uuid not null,
-          kind text not null,
-          recipient text not null,
-          subject text not null,
-          sent_at timestamptz not null
-        );
-        create index order_timeline_emails_by_order on ${s}.order_timeline_emails (order_id)`,
-    },
+    viewTable(
+      'order_timeline',
+      'order_id',
+      `
+        order_id uuid primary key,
+        customer_id text,
+        customer_email text,
+        placed_at timestamptz,
+        items jsonb,
+        total_minor bigint,
+        currency text,
+        status text not null,
+        status_rank integer not null,
+        payment jsonb,
+        outcome jsonb,
+        updated_at timestamptz not null`,
+    ),
+    viewTable(
+      'order_timeline_events',
+      'event_id',
+      `
+        event_id uuid primary key,
+        order_id uuid not null,
+        topic text not null,
+        event_type text not null,
+        occurred_at timestamptz not null,
+        sequence bigint not null,
+        status text`,
+      { by_order: '(order_id, occurred_at)' },
+    ),
+    viewTable(
+      'order_timeline_shipments',
+      'shipment_id',
+      `
+        shipment_id uuid primary key,
+        order_id uuid not null,
+        carrier text not null,
+        tracking_number text not null,
+        status text not null,
+        status_rank integer not null,
+        timeline jsonb not null`,
+      { by_order: '(order_id)' },
+    ),
+    viewTable(
+      'order_timeline_emails',
+      'email_id',
+      `
+        email_id uuid primary key,
+        order_id uuid not null,
+        kind text not null,
+        recipient text not null,
+        subject text not null,
+        sent_at timestamptz not null`,
+      { by_order: '(order_id)' },
+    ),
   ],
   async apply(tx, schema, topic, event) {
     const status = statusAfter(topic, event);

@@ -18,6 +18,29 @@ export interface ViewTable {
 }
 
 /**
+ * A view's table from its columns (as in `create table`) and its indexes, each given as what
+ * follows `on <table>` and named `<table>_<suffix>`: every index name starts with its table's.
+ */
+export function viewTable(
+  name: string,
+  key: string,
+  columns: string,
+  indexes: Readonly<Record<string, string>> = {},
+): ViewTable {
+  return {
+    name,
+    key,
+    ddl: (schema) =>
+      [
+        `create table ${schema}.${name} (${columns})`,
+        ...Object.entries(indexes).map(
+          ([suffix, on]) => `create index ${name}_${suffix} on ${schema}.${name} ${on}`,
+        ),
+      ].join(';\n'),
+  };
+}
+
+/**
  * A read model built only from events. Its code is the whole truth about its tables: they
  * are created from `tables` (never migrated), and a change to them or to `apply` raises
  * `version`, after which the view is rebuilt by replaying the topics (`pnpm replay <name>`).

@@ -8,9 +8,8 @@ import {
 import { KafkaConnectClient } from '@order-platform/messaging';
 import { PLATFORM_CONNECTOR, platformOutboxConnector } from '@order-platform/platform-init/platform';
 import { createPool } from '@order-platform/postgres';
-import { LoggerModule } from 'nestjs-pino';
+import { jsonLogging } from '@order-platform/service-kit/logging';
 import type { Pool } from 'pg';
-import { pino } from 'pino';
 import type { Config } from './config';
 import { HealthController } from './health/health.controller';
 import { OutboxHousekeeping } from './housekeeping/outbox-housekeeping';
@@ -35,7 +34,7 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   static register(config: Config): DynamicModule {
-    const logger = pino({ level: config.LOG_LEVEL, base: { service: config.SERVICE_NAME } });
+    const { logger, module: logging } = jsonLogging(config, /^\/(health|metrics)/);
     const connect = new KafkaConnectClient(config.KAFKA_CONNECT_URL);
     // The platform's connector is re-created exactly as platform-init registers it.
     const connectorConfig =
@@ -44,14 +43,7 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
         : undefined;
     return {
       module: AppModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger,
-            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-          },
-        }),
-      ],
+      imports: [logging],
       controllers: [HealthController, MetricsController],
       providers: [
         {

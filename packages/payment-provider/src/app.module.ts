@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
-import { pino } from 'pino';
+import { jsonLogging } from '@order-platform/service-kit/logging';
 import { ChargesController } from './charges/charges.controller';
 import { ResponseDelays } from './charges/response-delays';
 import type { Config } from './config';
@@ -18,17 +17,9 @@ import { PROVIDER_CONFIG } from './tokens';
 @Module({})
 export class AppModule {
   static register(config: Config): DynamicModule {
-    const logger = pino({ level: config.LOG_LEVEL, base: { service: config.SERVICE_NAME } });
     return {
       module: AppModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger,
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-          },
-        }),
-      ],
+      imports: [jsonLogging(config).module],
       controllers: [ChargesController, HealthController],
       providers: [
         { provide: PROVIDER_CONFIG, useValue: config },

@@ -7,9 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import type { Pool } from 'pg';
-import { pino } from 'pino';
 import {
   createKafka,
   createSchemaRegistry,
@@ -23,6 +21,7 @@ import { HealthController } from './health/health.controller';
 import { DependencyOutageFilter } from './http/dependency-outage.filter';
 import { SchemaValidationPipe } from './http/schema-validation.pipe';
 import { InboxHousekeeping } from './housekeeping/inbox-housekeeping';
+import { jsonLogging } from './logging/json-logging';
 import { MessagingLifecycle } from './messaging/messaging.lifecycle';
 import { CONFIG, KAFKA, KAFKA_HEALTH, OUTBOX_WRITER, PG_POOL, SCHEMA_REGISTRY } from './tokens';
 
@@ -42,8 +41,9 @@ export class PlatformModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(config: BaseConfig): DynamicModule {
-    // One pino logger for Nest, HTTP requests and KafkaJS alike: every line is JSON.
-    const logger = pino({ level: config.LOG_LEVEL, base: { service: config.SERVICE_NAME } });
+    // One pino logger for Nest, HTTP requests, Postgres and KafkaJS alike: every line is JSON.
+    const logging = jsonLogging(config);
+    const logger = logging.logger;
     const kafka = createKafka({
       brokers: parseBrokers(config.KAFKA_BROKERS),
       clientId: config.SERVICE_NAME,
@@ -51,15 +51,7 @@ export class PlatformModule implements OnApplicationShutdown {
     });
     return {
       module: PlatformModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger,
-            // Probes every few seconds would drown the log.
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-          },
-        }),
-      ],
+      imports: [logging.module],
       controllers: [HealthController],
       providers: [
         { provide: CONFIG, useValue: config },

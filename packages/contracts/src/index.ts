@@ -32,4 +32,4 @@ export {
   type SchemaChangeStatus,
 } from './compat/check-compat';
 export { RegistryRest, RegistryError, type CompatibilityLevel } from './registry/registry-rest';
-export { newEnvelope, type Envelope } from './publishing';
+export { newEnvelope } from './publishing';

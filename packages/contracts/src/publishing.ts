@@ -1,16 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type TopicName, topicSpec } from './catalogue';
-
-/** The fields every event carries (schemas/README.md). */
-export interface Envelope {
-  eventId: string;
-  eventType: string;
-  occurredAt: number;
-  aggregateId: string;
-  sequence: number;
-  correlationId: string;
-  causationId: string;
-}
+import { type EventEnvelope, type TopicName, topicSpec } from './catalogue';
 
 /**
  * The envelope of a new event on `topic`: a fresh event id, the topic's event type, and the
@@ -22,6 +11,6 @@ export function newEnvelope(
   topic: TopicName,
   ids: { aggregateId: string; sequence: number; correlationId: string; causationId: string },
   now: Date = new Date(),
-): Envelope {
+): EventEnvelope {
   return { eventId: randomUUID(), eventType: topicSpec(topic).eventType, occurredAt: now.getTime(), ...ids };
 }

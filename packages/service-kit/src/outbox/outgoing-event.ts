@@ -1,9 +1,9 @@
-import { type Envelope, type EventOf, newEnvelope, type TopicName } from '@order-platform/contracts';
+import { type EventEnvelope, type EventOf, newEnvelope, type TopicName } from '@order-platform/contracts';
 import type { OutboxEvent } from '@order-platform/messaging';
 import { outboxEvent } from '../messaging/catalogue-messaging';
 
 /** What an event on `T` carries beyond its envelope. */
-export type EventFields<T extends TopicName> = Omit<EventOf<T>, keyof Envelope>;
+export type EventFields<T extends TopicName> = Omit<EventOf<T>, keyof EventEnvelope>;
 
 /** The order an outgoing event is about, at the version the change that emits it gave it. */
 export interface EventSubject {

@@ -1,4 +1,10 @@
-import { serviceDatabaseUrl, uniqueName, type StackSettings } from '@order-platform/testing';
+import {
+  createScratchRoleSql,
+  dropScratchRoleSql,
+  serviceDatabaseUrl,
+  uniqueName,
+  type StackSettings,
+} from '@order-platform/testing';
 import { Client } from 'pg';
 
 /** A throwaway role with its own schema on its search_path, as each service has one. */
@@ -16,21 +22,13 @@ export class ScratchRole {
 
   async create(): Promise<void> {
     await this.admin.connect();
-    const n = this.name;
-    await this.admin.query(`
-      create role ${n} login password '${n}';
-      create schema ${n} authorization ${n};
-      alter role ${n} set search_path = ${n};
-      grant connect on database ${this.stack.postgres.database} to ${n};
-    `);
+    await this.admin.query(createScratchRoleSql(this.name, this.stack.postgres.database));
   }
 
   async drop(): Promise<void> {
     const n = this.name;
     await this.admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [n]);
-    await this.admin.query(
-      `drop schema if exists ${n} cascade; drop owned by ${n}; drop role if exists ${n}`,
-    );
+    await this.admin.query(dropScratchRoleSql(n));
     await this.admin.end();
   }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useStack } from './context';
+import { serviceEnv } from './service-env';
 import { freePort, type ServiceProcess, startService, waitForHttp } from './service-process';
-import { serviceDatabaseUrl, type StackSettings } from './stack';
+import type { StackSettings } from './stack';
 
 export interface ServiceUnderTest {
   /** Folder under services/. */
@@ -21,22 +22,8 @@ export function describeServiceContract({ service, role, extraEnv }: ServiceUnde
     const stack = useStack();
     let running: ServiceProcess | undefined;
 
-    const env = async (
-      overrides: Record<string, string | undefined> = {},
-    ): Promise<Record<string, string>> => {
-      const all: Record<string, string | undefined> = {
-        SERVICE_NAME: service,
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: serviceDatabaseUrl(stack, role),
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-        ...extraEnv?.(stack),
-        ...overrides,
-      };
-      return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
-    };
+    const env = (overrides: Record<string, string | undefined> = {}) =>
+      serviceEnv(stack, service, { ...extraEnv?.(stack), ...overrides }, role);
 
     afterEach(async () => {
       await running?.stop('SIGKILL');

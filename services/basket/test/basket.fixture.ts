@@ -3,15 +3,12 @@ import type { EventOf } from '@order-platform/contracts';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
 import { TopicReader } from '@order-platform/messaging/testing';
 import {
-  freePort,
+  eventually,
   runPlatformInit,
-  serviceDatabaseUrl,
   type ServiceProcess,
-  startService,
+  startOnStack,
   uniqueName,
   useStack,
-  waitForHttp,
-  eventually,
 } from '@order-platform/testing';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -123,15 +120,7 @@ export function useBasketService(): BasketService {
 
   beforeAll(async () => {
     runPlatformInit(stack);
-    service = startService('basket', {
-      SERVICE_NAME: 'basket',
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URL: serviceDatabaseUrl(stack, 'basket'),
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    });
-    await waitForHttp(service, '/health/ready', 200, 60_000);
+    service = await startOnStack(stack, 'basket', { timeoutMs: 60_000 });
 
     // The topic is shared with other tests and earlier runs: keep only what this run's orders got.
     const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: uniqueName('basket_test') });

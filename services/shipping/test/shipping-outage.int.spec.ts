@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { anOrderConfirmed } from '@order-platform/contracts/testing';
 import { EventBus } from '@order-platform/service-kit/testing';
-import { eventually } from '@order-platform/testing';
 import {
-  freePort,
+  eventually,
   runPlatformInit,
   serviceDatabaseUrl,
-  startService,
+  startOnStack,
   TcpProxy,
   useStack,
   waitForHttp,
@@ -44,23 +43,19 @@ describe('shipping through a Postgres outage', () => {
   beforeAll(async () => {
     runPlatformInit(stack);
     proxy = await TcpProxy.start({ host: stack.postgres.host, port: stack.postgres.port });
-    service = startService('shipping', {
-      SERVICE_NAME: 'shipping',
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URL: proxy.rewrite(serviceDatabaseUrl(stack, 'shipping')),
-      PG_CONNECTION_TIMEOUT_MS: '1000',
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      SHIPPING_DISPATCH_DELAY_MS: '100',
-      SHIPPING_IN_TRANSIT_DELAY_MS: '100',
-      SHIPPING_DELIVERY_DELAY_MS: '100',
-      SHIPPING_POLL_INTERVAL_MS: '50',
-      // Housekeeping every half second, pruning every row below the committed offsets.
-      HOUSEKEEPING_INTERVAL_MS: '500',
-      INBOX_RETENTION_MS: '0',
+    service = await startOnStack(stack, 'shipping', {
+      env: {
+        DATABASE_URL: proxy.rewrite(serviceDatabaseUrl(stack, 'shipping')),
+        PG_CONNECTION_TIMEOUT_MS: '1000',
+        SHIPPING_DISPATCH_DELAY_MS: '100',
+        SHIPPING_IN_TRANSIT_DELAY_MS: '100',
+        SHIPPING_DELIVERY_DELAY_MS: '100',
+        SHIPPING_POLL_INTERVAL_MS: '50',
+        // Housekeeping every half second, pruning every row below the committed offsets.
+        HOUSEKEEPING_INTERVAL_MS: '500',
+        INBOX_RETENTION_MS: '0',
+      },
     });
-    await waitForHttp(service, '/health/ready', 200, 90_000);
   });
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { anOrderConfirmed } from '@order-platform/contracts/testing';
 import {
-  freePort,
+  eventually,
   runPlatformInit,
   serviceDatabaseUrl,
   type ServiceProcess,
-  startService,
+  startOnStack,
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
@@ -13,7 +13,6 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settled } from '@order-platform/messaging/testing';
 import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
-import { eventually } from '@order-platform/testing';
 
 const stack = useStack();
 
@@ -23,20 +22,15 @@ async function startShipping(
   // the scheduler does not need it, so a restart waits for liveness only.
   until: '/health/ready' | '/health/live' = '/health/ready',
 ) {
-  const service = startService('shipping', {
-    SERVICE_NAME: 'shipping',
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    DATABASE_URL: serviceDatabaseUrl(stack, 'shipping'),
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    SHIPPING_DISPATCH_DELAY_MS: String(delays.dispatch),
-    SHIPPING_IN_TRANSIT_DELAY_MS: String(delays.inTransit),
-    SHIPPING_DELIVERY_DELAY_MS: String(delays.delivery),
-    SHIPPING_POLL_INTERVAL_MS: '50',
+  return startOnStack(stack, 'shipping', {
+    env: {
+      SHIPPING_DISPATCH_DELAY_MS: String(delays.dispatch),
+      SHIPPING_IN_TRANSIT_DELAY_MS: String(delays.inTransit),
+      SHIPPING_DELIVERY_DELAY_MS: String(delays.delivery),
+      SHIPPING_POLL_INTERVAL_MS: '50',
+    },
+    until,
   });
-  await waitForHttp(service, until);
-  return service;
 }
 
 interface ShipmentBody {
@@ -51,7 +45,6 @@ async function shipmentOf(service: ServiceProcess, orderId: string): Promise<Shi
   return response.status === 200 ? ((await response.json()) as ShipmentBody) : undefined;
 }
 
-/** Checks one order's emitted events: three steps in order, each carrying the timeline so far. */
 /** Shipping's one consumer group, and the topic it creates shipments from. */
 const CREATE_SHIPMENT = {
   groupId: 'shipping.create-shipment-on-order-confirmed',
@@ -61,6 +54,7 @@ const CREATE_SHIPMENT = {
 /** A delivered shipment's events: three status changes and one OrderDelivered. */
 const JOURNEY_ROWS = { 'shipping.shipment-status-changed.v1': 3, 'shipping.order-delivered.v1': 1 };
 
+/** Checks one order's emitted events: three steps in order, each carrying the timeline so far. */
 function expectFullJourney(
   changes: ReadEvent<'shipping.shipment-status-changed.v1'>[],
   delivered: ReadEvent<'shipping.order-delivered.v1'>[],
@@ -107,6 +101,26 @@ describe('shipping', () => {
     return Object.fromEntries(rows.map((r) => [r.topic, r.n]));
   };
 
+  const newOrderId = () => {
+    const orderId = randomUUID();
+    orderIds.add(orderId);
+    return orderId;
+  };
+
+  /** The order's shipment once delivered, after its events have been read too. */
+  const deliveredShipment = async (service: ServiceProcess, orderId: string, what = 'delivery') => {
+    const shipment = await eventually(what, async () => {
+      const s = await shipmentOf(service, orderId);
+      return s?.status === 'DELIVERED' ? s : undefined;
+    });
+    await eventually('the events', () =>
+      changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
+        ? true
+        : undefined,
+    );
+    return shipment;
+  };
+
   beforeAll(async () => {
     runPlatformInit(stack);
     db = new Client({ connectionString: serviceDatabaseUrl(stack, 'shipping') });
@@ -130,50 +144,31 @@ describe('shipping', () => {
     });
 
     it('ships a confirmed order: three status changes and one delivery, in order, each with the timeline so far', async () => {
-      const orderId = randomUUID();
-      orderIds.add(orderId);
+      const orderId = newOrderId();
       const confirmed = anOrderConfirmed({ aggregateId: orderId });
       await bus.publish('order.order-confirmed.v1', confirmed);
 
-      const shipment = await eventually('delivery', async () => {
-        const s = await shipmentOf(service, orderId);
-        return s?.status === 'DELIVERED' ? s : undefined;
-      });
+      const shipment = await deliveredShipment(service, orderId);
       expect(shipment.version).toBe(3);
       const { rows } = await db.query<{ next_status: string | null; correlation_id: string }>(
         'select next_status, correlation_id from shipments where order_id = $1',
         [orderId],
       );
       expect(rows).toEqual([{ next_status: null, correlation_id: confirmed.correlationId }]);
-
-      await eventually('the events', () =>
-        changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
-          ? true
-          : undefined,
-      );
       expectFullJourney(changes, delivered, orderId, shipment.shipmentId);
       const first = changes.find((c) => c.key === orderId)?.event;
       expect(first).toMatchObject({ correlationId: confirmed.correlationId, causationId: confirmed.eventId });
     });
 
     it('creates one shipment per order, however often OrderConfirmed arrives', async () => {
-      const orderId = randomUUID();
-      orderIds.add(orderId);
+      const orderId = newOrderId();
       const confirmed = anOrderConfirmed({ aggregateId: orderId });
       await bus.publish('order.order-confirmed.v1', confirmed);
       await bus.publish('order.order-confirmed.v1', confirmed);
       // The same confirmation under a new event id (a producer that wrote it twice).
       await bus.publish('order.order-confirmed.v1', { ...confirmed, eventId: randomUUID(), sequence: 2 });
 
-      const shipment = await eventually('delivery', async () => {
-        const s = await shipmentOf(service, orderId);
-        return s?.status === 'DELIVERED' ? s : undefined;
-      });
-      await eventually('the events', () =>
-        changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
-          ? true
-          : undefined,
-      );
+      const shipment = await deliveredShipment(service, orderId);
       // Every confirmation handled: a wrongly created second shipment would be there now,
       // and its events in the outbox.
       await settled(bus.kafka, [CREATE_SHIPMENT]);
@@ -198,8 +193,7 @@ describe('shipping', () => {
     const delays = { dispatch: 100, inTransit: 4000, delivery: 200 };
     let service = await startShipping(delays);
     try {
-      const orderId = randomUUID();
-      orderIds.add(orderId);
+      const orderId = newOrderId();
       await bus.publish('order.order-confirmed.v1', anOrderConfirmed({ aggregateId: orderId }));
       await eventually('dispatch', async () => {
         const s = await shipmentOf(service, orderId);
@@ -208,15 +202,7 @@ describe('shipping', () => {
       await service.stop('SIGKILL');
 
       service = await startShipping(delays, '/health/live');
-      const shipment = await eventually('delivery after the restart', async () => {
-        const s = await shipmentOf(service, orderId);
-        return s?.status === 'DELIVERED' ? s : undefined;
-      });
-      await eventually('the events', () =>
-        changes.filter((c) => c.key === orderId).length >= 3 && delivered.some((d) => d.key === orderId)
-          ? true
-          : undefined,
-      );
+      const shipment = await deliveredShipment(service, orderId, 'delivery after the restart');
       // DELIVERED is final: the outbox holds every event the restart could have doubled.
       expect(await outboxed(orderId)).toEqual(JOURNEY_ROWS);
       expectFullJourney(changes, delivered, orderId, shipment.shipmentId);

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type EventOf } from '@order-platform/contracts';
-import { freePort, runPlatformInit, type ServiceProcess, useStack } from '@order-platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceProcess } from '@order-platform/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   keyRemembered,
   ledgerOf,
-  PaymentTestEnv,
   readiness,
   startPayment,
-  startProvider,
-  TopicReader,
+  usePaymentWorld,
   waitUntil,
 } from './payment-fixture';
-
-type OrderValidated = EventOf<'order.order-validated.v1'>;
-type PaymentProcessed = EventOf<'payment.payment-processed.v1'>;
-type PaymentFailed = EventOf<'payment.payment-failed.v1'>;
 
 const SOURCE = 'order.order-validated.v1';
 /** The deadline of the instance that outlives the crash: shorter than one slow call. */
@@ -29,64 +22,47 @@ const DEADLINE_MS = 3000;
  * deadline.
  */
 describe('payment: crash, key expiry and deadline between intent and outcome (real stack)', () => {
-  const stack = useStack();
-  let env: PaymentTestEnv;
-  let provider: ServiceProcess;
+  const world = usePaymentWorld({ SLOW_DELAY_MS: '8000', IDEMPOTENCY_KEY_TTL_MS: '1000' });
   let payment: ServiceProcess | undefined;
-  let processed: TopicReader<PaymentProcessed>;
-  let failed: TopicReader<PaymentFailed>;
-
-  beforeAll(async () => {
-    runPlatformInit(stack);
-    env = new PaymentTestEnv(stack);
-    provider = startProvider(await freePort(), { SLOW_DELAY_MS: '8000', IDEMPOTENCY_KEY_TTL_MS: '1000' });
-    processed = await new TopicReader<PaymentProcessed>(env, 'payment.payment-processed.v1').start();
-    failed = await new TopicReader<PaymentFailed>(env, 'payment.payment-failed.v1').start();
-  });
 
   afterAll(async () => {
-    await Promise.allSettled([processed?.stop(), failed?.stop()]);
     await payment?.stop();
-    await provider?.stop();
-    await env?.close();
   });
-
-  const anOrder = (token: string, overrides: Partial<OrderValidated> = {}) => env.anOrder(token, overrides);
-  const send = (...events: OrderValidated[]) => env.sendValidated(...events);
+  const { anOrder, send } = world;
 
   it('SIGKILL while the provider holds the answer: the successor finds the charge by key, one charge', async () => {
     // A long timeout keeps the call in flight until the kill; the lease must outlast two calls.
-    const victim = await startPayment(stack, provider.url, {
+    const victim = await startPayment(world.stack, world.provider.url, {
       PAYMENT_TIMEOUT_MS: '5000',
       PAYMENT_LEASE_MS: '11000',
     });
     const order = anOrder('tok_slow');
     await send(order);
     await waitUntil(
-      async () => (await ledgerOf(provider, order.aggregateId)).charges.length === 1,
+      async () => (await ledgerOf(world.provider, order.aggregateId)).charges.length === 1,
       'the provider to charge (its answer held for 8 s)',
       60_000,
     );
     expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
-    expect(await env.payment(order.aggregateId)).toMatchObject({
+    expect(await world.env.payment(order.aggregateId)).toMatchObject({
       status: 'CHARGE_DUE',
       attempts: 1,
       call_started_at: expect.any(Date) as Date,
     });
 
     payment = await startPayment(
-      stack,
-      provider.url,
+      world.stack,
+      world.provider.url,
       { PAYMENT_TIMEOUT_MS: '4500', PAYMENT_LEASE_MS: '10000', PAYMENT_DEADLINE_MS: String(DEADLINE_MS) },
       'live',
     );
-    const [event] = await processed.waitFor(order.aggregateId, 1, 60_000);
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const [event] = await world.processed.waitFor(order.aggregateId, 1, 60_000);
+    const ledger = await ledgerOf(world.provider, order.aggregateId);
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.attempts).toHaveLength(1);
     expect(event).toMatchObject({ sequence: 1, causationId: order.eventId });
     expect(event?.providerReference).toBe(ledger.charges[0]?.id);
-    expect(await env.payment(order.aggregateId)).toMatchObject({
+    expect(await world.env.payment(order.aggregateId)).toMatchObject({
       status: 'PROCESSED',
       attempts: 2,
       version: '1',
@@ -102,45 +78,45 @@ describe('payment: crash, key expiry and deadline between intent and outcome (re
     const order = anOrder('tok_slow');
     await send(order);
 
-    const [event] = await processed.waitFor(order.aggregateId, 1, 60_000);
+    const [event] = await world.processed.waitFor(order.aggregateId, 1, 60_000);
     expect(event!.occurredAt - order.occurredAt).toBeGreaterThan(DEADLINE_MS);
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const ledger = await ledgerOf(world.provider, order.aggregateId);
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.attempts).toHaveLength(1);
     expect(event?.providerReference).toBe(ledger.charges[0]?.id);
-    expect(failed.of(order.aggregateId)).toEqual([]);
+    expect(world.failed.of(order.aggregateId)).toEqual([]);
   });
 
   it('a duplicated OrderValidated long after the provider forgot the key charges nothing more', async () => {
     const order = anOrder('tok_ok');
-    const bytes = await env.encode(SOURCE, order);
-    await env.send(SOURCE, { key: order.aggregateId, value: bytes });
-    await processed.waitFor(order.aggregateId, 1, 60_000);
+    const bytes = await world.env.encode(SOURCE, order);
+    await world.env.send(SOURCE, { key: order.aggregateId, value: bytes });
+    await world.processed.waitFor(order.aggregateId, 1, 60_000);
     await waitUntil(
-      async () => !(await keyRemembered(provider, order.aggregateId)),
+      async () => !(await keyRemembered(world.provider, order.aggregateId)),
       'the key to expire',
       30_000,
     );
 
     // The same message again (a redelivery), then the same order re-sent as a newer event.
     const resent = { ...order, eventId: randomUUID(), sequence: order.sequence + 1 };
-    await env.send(SOURCE, { key: order.aggregateId, value: bytes });
+    await world.env.send(SOURCE, { key: order.aggregateId, value: bytes });
     await send(resent);
     await waitUntil(
-      async () => (await env.transactions(order.aggregateId)).length === 2,
+      async () => (await world.env.transactions(order.aggregateId)).length === 2,
       'both OrderValidated handled',
       60_000,
     );
 
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const ledger = await ledgerOf(world.provider, order.aggregateId);
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.attempts).toHaveLength(1);
-    expect(await env.outboxCount(order.aggregateId)).toBe(1);
-    expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
+    expect(await world.env.outboxCount(order.aggregateId)).toBe(1);
+    expect(await world.env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
     expect(payment!.output()).toContain(`order ${order.aggregateId} already has its payment (PROCESSED)`);
 
     // The control: the provider itself would have charged again; only the payment row prevented it.
-    const again = await fetch(`${provider.url}/charges`, {
+    const again = await fetch(`${world.provider.url}/charges`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': order.aggregateId },
       body: JSON.stringify({
@@ -155,11 +131,11 @@ describe('payment: crash, key expiry and deadline between intent and outcome (re
   });
 
   it('the provider away past the deadline: PaymentFailed with PROVIDER_ERROR and a deadline reason', async () => {
-    await provider.stop();
+    await world.provider.stop();
     const order = anOrder('tok_ok');
     await send(order);
 
-    const [event] = await failed.waitFor(order.aggregateId, 1, 60_000);
+    const [event] = await world.failed.waitFor(order.aggregateId, 1, 60_000);
     expect(event!.occurredAt - order.occurredAt).toBeGreaterThanOrEqual(DEADLINE_MS);
     expect(event).toMatchObject({
       sequence: 1,
@@ -169,7 +145,7 @@ describe('payment: crash, key expiry and deadline between intent and outcome (re
       reason: `deadline: the payment provider did not charge the order within ${DEADLINE_MS} ms of its validation`,
       providerReference: null,
     });
-    const row = await env.payment(order.aggregateId);
+    const row = await world.env.payment(order.aggregateId);
     expect(row).toMatchObject({
       status: 'FAILED',
       failure_reason_code: 'PROVIDER_ERROR',
@@ -177,7 +153,7 @@ describe('payment: crash, key expiry and deadline between intent and outcome (re
       last_error: expect.stringMatching(/cannot be reached|circuit breaker is open/) as string,
     });
     expect(Number(row?.attempts)).toBeGreaterThanOrEqual(2);
-    expect(processed.of(order.aggregateId)).toEqual([]);
+    expect(world.processed.of(order.aggregateId)).toEqual([]);
     // Down provider, fine service: still ready.
     expect((await readiness(payment!)).status).toBe(200);
   });
@@ -191,7 +167,7 @@ describe('payment: crash, key expiry and deadline between intent and outcome (re
     const probe = anOrder('tok_ok');
     await send(probe);
     await waitUntil(
-      async () => (await env.payment(probe.aggregateId)) !== undefined,
+      async () => (await world.env.payment(probe.aggregateId)) !== undefined,
       'a probe order consumed',
       90_000,
     );

@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type EventOf } from '@order-platform/contracts';
 import { deadLetterTopicName, retryTopicName } from '@order-platform/messaging';
-import { freePort, runPlatformInit, type ServiceProcess, useStack } from '@order-platform/testing';
+import type { ServiceProcess } from '@order-platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ledgerOf,
-  PaymentTestEnv,
   readiness,
   startPayment,
   startProvider,
   TopicReader,
+  usePaymentWorld,
   waitUntil,
 } from './payment-fixture';
 
 type OrderValidated = EventOf<'order.order-validated.v1'>;
-type PaymentProcessed = EventOf<'payment.payment-processed.v1'>;
-type PaymentFailed = EventOf<'payment.payment-failed.v1'>;
 
 const GROUP = 'payment.charge-on-order-validated';
 const SOURCE = 'order.order-validated.v1';
@@ -23,53 +21,42 @@ const SOURCE = 'order.order-validated.v1';
 const RETRY_TOPIC_DELAYS_MS = [500, 1000];
 
 describe('payment: charge on OrderValidated (real stack and provider simulator)', () => {
-  const stack = useStack();
-  let env: PaymentTestEnv;
-  let providerPort: number;
-  let provider: ServiceProcess;
+  const world = usePaymentWorld();
   let payment: ServiceProcess;
-  let processed: TopicReader<PaymentProcessed>;
-  let failed: TopicReader<PaymentFailed>;
 
   beforeAll(async () => {
-    runPlatformInit(stack);
-    env = new PaymentTestEnv(stack);
-    providerPort = await freePort();
-    provider = startProvider(providerPort);
-    payment = await startPayment(stack, provider.url, {
+    payment = await startPayment(world.stack, world.provider.url, {
       PAYMENT_TIMEOUT_MS: '1000',
       PAYMENT_BREAKER_FAILURES: '3',
       PAYMENT_BREAKER_RESET_MS: '2000',
       PAYMENT_RETRY_ATTEMPTS: '1',
       PAYMENT_RETRY_TOPIC_DELAYS_MS: RETRY_TOPIC_DELAYS_MS.join(','),
     });
-    processed = await new TopicReader<PaymentProcessed>(env, 'payment.payment-processed.v1').start();
-    failed = await new TopicReader<PaymentFailed>(env, 'payment.payment-failed.v1').start();
   });
 
   afterAll(async () => {
-    await Promise.allSettled([processed?.stop(), failed?.stop()]);
     await payment?.stop();
-    await provider?.stop();
-    await env?.close();
   });
 
-  const anOrder = (token: string, overrides: Partial<OrderValidated> = {}) => env.anOrder(token, overrides);
-  const send = (...events: OrderValidated[]) => env.sendValidated(...events);
+  const { anOrder, send } = world;
+
+  /** Charges a fresh order paid with `token`: its PaymentProcessed and the provider's ledger of it. */
+  const chargeOf = async (token: string) => {
+    const order = anOrder(token);
+    await send(order);
+    const [event] = await world.processed.waitFor(order.aggregateId);
+    return { order, event, ledger: await ledgerOf(world.provider, order.aggregateId) };
+  };
 
   it('tok_ok: charges the total once and emits PaymentProcessed carrying the payment', async () => {
-    const order = anOrder('tok_ok');
-    await send(order);
-
-    const [event] = await processed.waitFor(order.aggregateId);
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const { order, event, ledger } = await chargeOf('tok_ok');
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.charges[0]).toMatchObject({
       amountMinor: order.totalMinor,
       currency: 'EUR',
       idempotencyKey: order.aggregateId,
     });
-    const row = await env.payment(order.aggregateId);
+    const row = await world.env.payment(order.aggregateId);
     expect(row).toMatchObject({
       status: 'PROCESSED',
       amount_minor: String(order.totalMinor),
@@ -89,14 +76,14 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       currency: 'EUR',
       providerReference: ledger.charges[0]?.id,
     });
-    expect(failed.of(order.aggregateId)).toEqual([]);
+    expect(world.failed.of(order.aggregateId)).toEqual([]);
   });
 
   it('tok_declined: charges nothing and emits PaymentFailed with reason code and reason', async () => {
     const order = anOrder('tok_declined');
     await send(order);
 
-    const [event] = await failed.waitFor(order.aggregateId);
+    const [event] = await world.failed.waitFor(order.aggregateId);
     expect(event).toMatchObject({
       eventType: 'PaymentFailed',
       aggregateId: order.aggregateId,
@@ -108,35 +95,27 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       reason: 'the payment provider declined the charge: card_declined',
       providerReference: null,
     });
-    expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(0);
-    expect(await env.payment(order.aggregateId)).toMatchObject({
+    expect((await ledgerOf(world.provider, order.aggregateId)).charges).toHaveLength(0);
+    expect(await world.env.payment(order.aggregateId)).toMatchObject({
       status: 'FAILED',
       failure_reason_code: 'DECLINED',
     });
-    expect(processed.of(order.aggregateId)).toEqual([]);
+    expect(world.processed.of(order.aggregateId)).toEqual([]);
   });
 
   it('tok_flaky: retries through the 503s and charges once', async () => {
-    const order = anOrder('tok_flaky');
-    await send(order);
-
-    await processed.waitFor(order.aggregateId);
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const { ledger } = await chargeOf('tok_flaky');
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.attempts.map((a) => a.result)).toEqual(['unavailable', 'unavailable', 'approved']);
   });
 
   it('tok_slow: gives up after the timeout, then finds the one charge by its key instead of charging again', async () => {
-    const order = anOrder('tok_slow');
-    await send(order);
-
-    const [event] = await processed.waitFor(order.aggregateId);
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const { order, event, ledger } = await chargeOf('tok_slow');
     expect(ledger.charges).toHaveLength(1);
     // The answer never arrived, so the next attempt asked by idempotency key: no second POST.
     expect(ledger.attempts).toHaveLength(1);
     expect(event?.providerReference).toBe(ledger.charges[0]?.id);
-    expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', attempts: 2 });
+    expect(await world.env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', attempts: 2 });
     expect(payment.output()).toContain(
       `order ${order.aggregateId} payment PROCESSED (charge found by its idempotency key)`,
     );
@@ -144,8 +123,8 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
 
   it('redelivery: the same event twice, then a newer and an older one, charge once and emit one event', async () => {
     const order = anOrder('tok_ok', { sequence: 2 });
-    const bytes = await env.encode(SOURCE, order);
-    await env.send(
+    const bytes = await world.env.encode(SOURCE, order);
+    await world.env.send(
       SOURCE,
       { key: order.aggregateId, value: bytes },
       { key: order.aggregateId, value: bytes },
@@ -156,34 +135,34 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       { ...order, eventId: randomUUID(), sequence: 1 },
     );
 
-    await processed.waitFor(order.aggregateId);
+    await world.processed.waitFor(order.aggregateId);
     await waitUntil(
-      async () => (await env.transactions(order.aggregateId)).length === 3,
+      async () => (await world.env.transactions(order.aggregateId)).length === 3,
       'all four messages handled',
       30_000,
     );
-    expect(await env.transactions(order.aggregateId)).toEqual([
+    expect(await world.env.transactions(order.aggregateId)).toEqual([
       { outcome: 'stale', sequence: '1' },
       { outcome: 'applied', sequence: '2' },
       { outcome: 'applied', sequence: '3' },
     ]);
-    const ledger = await ledgerOf(provider, order.aggregateId);
+    const ledger = await ledgerOf(world.provider, order.aggregateId);
     expect(ledger.charges).toHaveLength(1);
     expect(ledger.attempts).toHaveLength(1);
-    await env.settled();
-    expect(await env.outboxCount(order.aggregateId)).toBe(1);
-    expect(processed.of(order.aggregateId)).toHaveLength(1);
-    expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
+    await world.env.settled();
+    expect(await world.env.outboxCount(order.aggregateId)).toBe(1);
+    expect(world.processed.of(order.aggregateId)).toHaveLength(1);
+    expect(await world.env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
   });
 
   it('fails a token the provider refuses for good, and dead-letters a malformed event, without charging', async () => {
     const unknown = anOrder('tok_nope');
     const malformed = anOrder('tok_ok', { totalMinor: 0, items: [] });
-    const dlq = await new TopicReader<OrderValidated>(env, deadLetterTopicName(GROUP, SOURCE)).start();
+    const dlq = await new TopicReader<OrderValidated>(world.env, deadLetterTopicName(GROUP, SOURCE)).start();
     try {
       await send(unknown, malformed);
       expect((await dlq.waitFor(malformed.aggregateId))[0]?.eventId).toBe(malformed.eventId);
-      const [refused] = await failed.waitFor(unknown.aggregateId);
+      const [refused] = await world.failed.waitFor(unknown.aggregateId);
       expect(refused).toMatchObject({
         sequence: 1,
         causationId: unknown.eventId,
@@ -195,15 +174,15 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
     } finally {
       await dlq.stop();
     }
-    expect((await ledgerOf(provider, unknown.aggregateId)).charges).toHaveLength(0);
-    expect(await env.payment(unknown.aggregateId)).toMatchObject({ status: 'FAILED', attempts: 1 });
-    expect((await ledgerOf(provider, malformed.aggregateId)).charges).toHaveLength(0);
-    expect(await env.payment(malformed.aggregateId)).toBeUndefined();
-    expect(await env.outboxCount(malformed.aggregateId)).toBe(0);
+    expect((await ledgerOf(world.provider, unknown.aggregateId)).charges).toHaveLength(0);
+    expect(await world.env.payment(unknown.aggregateId)).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect((await ledgerOf(world.provider, malformed.aggregateId)).charges).toHaveLength(0);
+    expect(await world.env.payment(malformed.aggregateId)).toBeUndefined();
+    expect(await world.env.outboxCount(malformed.aggregateId)).toBe(0);
   });
 
   it('two instances share the due payments: every order of a burst is charged exactly once', async () => {
-    const second = await startPayment(stack, provider.url, {
+    const second = await startPayment(world.stack, world.provider.url, {
       PAYMENT_TIMEOUT_MS: '1000',
       PAYMENT_RETRY_TOPIC_DELAYS_MS: RETRY_TOPIC_DELAYS_MS.join(','),
     });
@@ -212,13 +191,13 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       const orders = Array.from({ length: 24 }, (_, i) => anOrder(tokens[i % tokens.length]!));
       await send(...orders);
       for (const order of orders) {
-        const reader = order.paymentToken === 'tok_declined' ? failed : processed;
+        const reader = order.paymentToken === 'tok_declined' ? world.failed : world.processed;
         await reader.waitFor(order.aggregateId, 1, 90_000);
       }
       for (const order of orders) {
         const charged = order.paymentToken === 'tok_declined' ? 0 : 1;
-        expect((await ledgerOf(provider, order.aggregateId)).charges).toHaveLength(charged);
-        expect(await env.outboxCount(order.aggregateId)).toBe(1);
+        expect((await ledgerOf(world.provider, order.aggregateId)).charges).toHaveLength(charged);
+        expect(await world.env.outboxCount(order.aggregateId)).toBe(1);
       }
       // Both instances charged some: the work was shared, not merely survived.
       const chargedBy = (p: ServiceProcess) => (p.output().match(/payment (PROCESSED|FAILED)/g) ?? []).length;
@@ -230,9 +209,12 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
   });
 
   it('rides out a provider outage longer than the retry ladder: payments wait, then each is charged once', async () => {
-    const dlq = await new TopicReader<OrderValidated>(env, deadLetterTopicName(GROUP, SOURCE)).start();
-    const retried = await new TopicReader<OrderValidated>(env, retryTopicName(GROUP, SOURCE, 1)).start();
-    await provider.stop();
+    const dlq = await new TopicReader<OrderValidated>(world.env, deadLetterTopicName(GROUP, SOURCE)).start();
+    const retried = await new TopicReader<OrderValidated>(
+      world.env,
+      retryTopicName(GROUP, SOURCE, 1),
+    ).start();
+    await world.provider.stop();
     const orders = [anOrder('tok_ok'), anOrder('tok_ok'), anOrder('tok_ok')];
     const sentAt = Date.now();
     try {
@@ -246,7 +228,7 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       await waitUntil(
         async () => {
           for (const order of orders)
-            if (Number((await env.payment(order.aggregateId))?.attempts ?? 0) < 4) return false;
+            if (Number((await world.env.payment(order.aggregateId))?.attempts ?? 0) < 4) return false;
           return true;
         },
         'four failed attempts of every payment',
@@ -254,7 +236,7 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       );
       expect(Date.now() - sentAt).toBeGreaterThan(RETRY_TOPIC_DELAYS_MS.reduce((a, b) => a + b));
       for (const order of orders)
-        expect(await env.payment(order.aggregateId)).toMatchObject({
+        expect(await world.env.payment(order.aggregateId)).toMatchObject({
           status: 'CHARGE_DUE',
           last_error: expect.stringMatching(/cannot be reached|circuit breaker is open/) as string,
         });
@@ -268,14 +250,19 @@ describe('payment: charge on OrderValidated (real stack and provider simulator)'
       };
       expect(metrics.details.paymentProvider.duePayments).toBeGreaterThanOrEqual(orders.length);
 
-      provider = startProvider(providerPort);
-      for (const order of orders) await processed.waitFor(order.aggregateId, 1, 90_000);
+      world.provider = startProvider(world.providerPort);
+      for (const order of orders) await world.processed.waitFor(order.aggregateId, 1, 90_000);
       for (const order of orders) {
-        const ledger = await ledgerOf(provider, order.aggregateId);
+        const ledger = await ledgerOf(world.provider, order.aggregateId);
         expect(ledger.charges).toHaveLength(1);
         expect(ledger.attempts).toHaveLength(1);
-        expect(await env.payment(order.aggregateId)).toMatchObject({ status: 'PROCESSED', version: '1' });
-        expect(await env.transactions(order.aggregateId)).toEqual([{ outcome: 'applied', sequence: '1' }]);
+        expect(await world.env.payment(order.aggregateId)).toMatchObject({
+          status: 'PROCESSED',
+          version: '1',
+        });
+        expect(await world.env.transactions(order.aggregateId)).toEqual([
+          { outcome: 'applied', sequence: '1' },
+        ]);
         expect(dlq.of(order.aggregateId)).toEqual([]);
         expect(retried.of(order.aggregateId)).toEqual([]);
       }

@@ -5,18 +5,19 @@ import { anOrderValidated } from '@order-platform/contracts/testing';
 import { TopicReader as KafkaTopicReader, settled } from '@order-platform/messaging/testing';
 import { EventBus } from '@order-platform/service-kit/testing';
 import {
+  eventually,
   freePort,
   repoRoot,
+  runPlatformInit,
   type ServiceProcess,
   serviceDatabaseUrl,
+  startOnStack,
   startProcess,
-  startService,
   type StackSettings,
-  eventually,
-  uniqueName,
-  waitForHttp,
+  useStack,
 } from '@order-platform/testing';
 import { Pool } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The payment provider simulator, as its own process on `port`. */
 export function startProvider(port: number, overrides: Record<string, string> = {}): ServiceProcess {
@@ -68,19 +69,10 @@ export async function startPayment(
   overrides: Record<string, string> = {},
   waitFor: 'ready' | 'live' = 'ready',
 ): Promise<ServiceProcess> {
-  const service = startService('payment', {
-    SERVICE_NAME: 'payment',
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: serviceDatabaseUrl(stack, 'payment'),
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    PAYMENT_PROVIDER_URL: providerUrl,
-    ...overrides,
+  return startOnStack(stack, 'payment', {
+    env: { PAYMENT_PROVIDER_URL: providerUrl, ...overrides },
+    until: `/health/${waitFor}`,
   });
-  await waitForHttp(service, `/health/${waitFor}`, 200, 90_000);
-  return service;
 }
 
 /**
@@ -220,4 +212,55 @@ export async function waitUntil(
   timeoutMs = 60_000,
 ): Promise<void> {
   await eventually(what, async () => ((await probe()) ? true : undefined), timeoutMs);
+}
+
+/** What a payment test file works with; `provider` may be replaced by a test that restarts it. */
+export interface PaymentWorld {
+  stack: StackSettings;
+  env: PaymentTestEnv;
+  providerPort: number;
+  provider: ServiceProcess;
+  processed: TopicReader<EventOf<'payment.payment-processed.v1'>>;
+  failed: TopicReader<EventOf<'payment.payment-failed.v1'>>;
+  /** An OrderValidated of a fresh order of this test, paid with `token`. */
+  anOrder(
+    token: string,
+    overrides?: Partial<EventOf<'order.order-validated.v1'>>,
+  ): EventOf<'order.order-validated.v1'>;
+  /** Produces OrderValidated events, in order, onto the topic payment charges from. */
+  send(...events: EventOf<'order.order-validated.v1'>[]): Promise<void>;
+}
+
+/**
+ * Sets up a test file's payment world before its tests and tears it down after them: the
+ * environment, a provider simulator on a port of its own (with `providerSettings`) and the
+ * readers of both outcomes. Each file starts the payment service as it needs, and stops it
+ * in an afterAll of its own, which runs before this one's.
+ */
+export function usePaymentWorld(providerSettings: Record<string, string> = {}): PaymentWorld {
+  const world = {
+    stack: useStack(),
+    anOrder: (token, overrides = {}) => world.env.anOrder(token, overrides),
+    send: (...events) => world.env.sendValidated(...events),
+  } as PaymentWorld;
+  beforeAll(async () => {
+    runPlatformInit(world.stack);
+    world.env = new PaymentTestEnv(world.stack);
+    world.providerPort = await freePort();
+    world.provider = startProvider(world.providerPort, providerSettings);
+    world.processed = await new TopicReader<EventOf<'payment.payment-processed.v1'>>(
+      world.env,
+      'payment.payment-processed.v1',
+    ).start();
+    world.failed = await new TopicReader<EventOf<'payment.payment-failed.v1'>>(
+      world.env,
+      'payment.payment-failed.v1',
+    ).start();
+  });
+  afterAll(async () => {
+    await Promise.allSettled([world.processed?.stop(), world.failed?.stop()]);
+    await world.provider?.stop();
+    await world.env?.close();
+  });
+  return world;
 }

@@ -30,6 +30,15 @@ describe('schema compatibility check', () => {
     change(schema);
     writeFileSync(join(repo, file), `${JSON.stringify(schema, null, 2)}\n`);
   };
+  /** Adds giftNote to CONFIRMED: optional, with a default (a compatible change), or required (not). */
+  const addGiftNote = ({ optional }: { optional: boolean }) =>
+    edit(CONFIRMED, (s) =>
+      s.fields.push(
+        optional
+          ? { name: 'giftNote', type: ['null', 'string'], default: null, doc: 'A note for the recipient.' }
+          : { name: 'giftNote', type: 'string', doc: 'A note for the recipient.' },
+      ),
+    );
   const check = (base?: string) =>
     checkCompatibility({ registryUrl: stack.schemaRegistryUrl, repoDir: repo, ...(base ? { base } : {}) });
   const subjects = async () => {
@@ -58,14 +67,7 @@ describe('schema compatibility check', () => {
 
   it('passes a new field with a default, and leaves no temporary subject behind', async () => {
     const before = await subjects();
-    edit(CONFIRMED, (s) =>
-      s.fields.push({
-        name: 'giftNote',
-        type: ['null', 'string'],
-        default: null,
-        doc: 'A note for the recipient.',
-      }),
-    );
+    addGiftNote({ optional: true });
     const report = await check();
     expect(report.ok, report.message).toBe(true);
     expect(report.changes.find((c) => c.file === CONFIRMED)?.status).toBe('compatible');
@@ -74,9 +76,7 @@ describe('schema compatibility check', () => {
   });
 
   it('fails a new field without a default, naming the schema and the field and saying what to do', async () => {
-    edit(CONFIRMED, (s) =>
-      s.fields.push({ name: 'giftNote', type: 'string', doc: 'A note for the recipient.' }),
-    );
+    addGiftNote({ optional: false });
     const report = await check();
     expect(report.ok).toBe(false);
     expect(report.changes.find((c) => c.file === CONFIRMED)?.status).toBe('incompatible');
@@ -103,14 +103,7 @@ describe('schema compatibility check', () => {
   });
 
   it('checks against a given base revision', async () => {
-    edit(CONFIRMED, (s) =>
-      s.fields.push({
-        name: 'giftNote',
-        type: ['null', 'string'],
-        default: null,
-        doc: 'A note for the recipient.',
-      }),
-    );
+    addGiftNote({ optional: true });
     git('commit', '-q', '-am', 'compatible change');
     expect((await check()).changes.every((c) => c.status === 'unchanged')).toBe(true);
     const report = await check('HEAD~1');
@@ -131,9 +124,7 @@ describe('schema compatibility check', () => {
       });
 
     expect(run().status).toBe(0);
-    edit(CONFIRMED, (s) =>
-      s.fields.push({ name: 'giftNote', type: 'string', doc: 'A note for the recipient.' }),
-    );
+    addGiftNote({ optional: false });
     const failed = run();
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/field "giftNote" .*Add a default/);
@@ -142,14 +133,7 @@ describe('schema compatibility check', () => {
 
   it("checks every step of every schema's history, naming the commit that broke it", async () => {
     const history = () => checkHistory({ registryUrl: stack.schemaRegistryUrl, repoDir: repo });
-    edit(CONFIRMED, (s) =>
-      s.fields.push({
-        name: 'giftNote',
-        type: ['null', 'string'],
-        default: null,
-        doc: 'A note for the recipient.',
-      }),
-    );
+    addGiftNote({ optional: true });
     git('commit', '-q', '-am', 'compatible change');
     const good = await history();
     expect(good.ok, good.message).toBe(true);

@@ -53,46 +53,44 @@ const request: MoveRequest = {
 };
 
 describe('TransactionalMover', () => {
-  it('aborts a failed transaction and retries it on the same producer when the failure is CONCURRENT_TRANSACTIONS', async () => {
-    const { kafka, log } = fakeKafka({
-      send: (n) => {
-        if (n === 1) throw new Error('CONCURRENT_TRANSACTIONS');
-      },
-    });
-    await new TransactionalMover(kafka).move(request);
-    expect(log).toEqual(['connect 1', 'send 1', 'abort 1', 'send 2', 'sendOffsets 2', 'commit 2']);
-  });
+  const fail = (message: string) => (n: number) => {
+    if (n === 1) throw new Error(message);
+  };
 
-  it('throws away a producer whose abort fails, and goes on with a new one', async () => {
-    const { kafka, log } = fakeKafka({
-      send: (n) => {
-        if (n === 1) throw new Error('broker went away');
+  it.each<{ what: string; script: Parameters<typeof fakeKafka>[0]; log: string[] }>([
+    {
+      what: 'aborts a failed transaction and retries it on the same producer when the failure is CONCURRENT_TRANSACTIONS',
+      script: { send: fail('CONCURRENT_TRANSACTIONS') },
+      log: ['connect 1', 'send 1', 'abort 1', 'send 2', 'sendOffsets 2', 'commit 2'],
+    },
+    {
+      what: 'throws away a producer whose abort fails, and goes on with a new one',
+      script: {
+        send: fail('broker went away'),
+        abort: () => {
+          throw new Error('cannot abort');
+        },
       },
-      abort: () => {
-        throw new Error('cannot abort');
-      },
-    });
+      log: [
+        'connect 1',
+        'send 1',
+        'abort 1',
+        'disconnect 1',
+        'connect 2',
+        'send 2',
+        'sendOffsets 2',
+        'commit 2',
+      ],
+    },
+    {
+      what: 'recreates a producer stuck in an ongoing transaction',
+      script: { transaction: fail('There is already an ongoing transaction for this producer') },
+      log: ['connect 1', 'disconnect 1', 'connect 2', 'send 2', 'sendOffsets 2', 'commit 2'],
+    },
+  ])('$what', async ({ script, log: expected }) => {
+    const { kafka, log } = fakeKafka(script);
     await new TransactionalMover(kafka).move(request);
-    expect(log).toEqual([
-      'connect 1',
-      'send 1',
-      'abort 1',
-      'disconnect 1',
-      'connect 2',
-      'send 2',
-      'sendOffsets 2',
-      'commit 2',
-    ]);
-  });
-
-  it('recreates a producer stuck in an ongoing transaction', async () => {
-    const { kafka, log } = fakeKafka({
-      transaction: (n) => {
-        if (n === 1) throw new Error('There is already an ongoing transaction for this producer');
-      },
-    });
-    await new TransactionalMover(kafka).move(request);
-    expect(log).toEqual(['connect 1', 'disconnect 1', 'connect 2', 'send 2', 'sendOffsets 2', 'commit 2']);
+    expect(log).toEqual(expected);
   });
 
   it('refuses to move a record of a partition it no longer owns', async () => {

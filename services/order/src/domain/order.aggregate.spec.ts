@@ -1,3 +1,4 @@
+import { anOrderLine } from '@order-platform/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import { Order, type OrderLine, OrderRuleError, type StockCheck, totalOf } from './order.aggregate';
 
@@ -5,17 +6,7 @@ const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 12, minute));
 const limits = { maxTotalMinor: 100_000 };
 const inStock: StockCheck = { unknownSkus: [], unavailable: [] };
 
-function aLine(overrides: Partial<OrderLine> = {}): OrderLine {
-  return {
-    sku: 'SKU-TEA-001',
-    name: 'Sencha green tea, 100 g',
-    quantity: 2,
-    unitPriceMinor: 1250,
-    ...overrides,
-  };
-}
-
-function aPendingOrder(lines: OrderLine[] = [aLine()], totalMinor = totalOf(lines)): Order {
+function aPendingOrder(lines: OrderLine[] = [anOrderLine()], totalMinor = totalOf(lines)): Order {
   return Order.request({
     orderId: 'order-1',
     customerId: 'customer-42',
@@ -48,19 +39,25 @@ describe('Order', () => {
 
   it.each([
     ['no lines', [], 0, inStock, 'INVALID_ORDER'],
-    ['a zero quantity', [aLine({ quantity: 0 })], 0, inStock, 'INVALID_ORDER'],
-    ['a total that is not the sum of its lines', [aLine()], 1, inStock, 'INVALID_ORDER'],
-    ['an unknown SKU', [aLine()], 2500, { unknownSkus: ['SKU-TEA-001'], unavailable: [] }, 'UNKNOWN_SKU'],
+    ['a zero quantity', [anOrderLine({ quantity: 0 })], 0, inStock, 'INVALID_ORDER'],
+    ['a total that is not the sum of its lines', [anOrderLine()], 1, inStock, 'INVALID_ORDER'],
+    [
+      'an unknown SKU',
+      [anOrderLine()],
+      2500,
+      { unknownSkus: ['SKU-TEA-001'], unavailable: [] },
+      'UNKNOWN_SKU',
+    ],
     [
       'a total over the limit',
-      [aLine({ quantity: 100, unitPriceMinor: 5000 })],
+      [anOrderLine({ quantity: 100, unitPriceMinor: 5000 })],
       500_000,
       inStock,
       'TOTAL_OVER_LIMIT',
     ],
     [
       'too little stock',
-      [aLine()],
+      [anOrderLine()],
       2500,
       { unknownSkus: [], unavailable: [{ sku: 'SKU-TEA-001', requestedQuantity: 2, availableQuantity: 1 }] },
       'OUT_OF_STOCK',
@@ -90,7 +87,7 @@ describe('Order', () => {
     const failed = aPendingOrder();
     failed.validate(inStock, limits, at(1));
     const change = failed.paymentFailed('Card declined', at(2));
-    expect(change).toEqual({ kind: 'cancelled', reason: 'Card declined', releaseStock: [aLine()] });
+    expect(change).toEqual({ kind: 'cancelled', reason: 'Card declined', releaseStock: [anOrderLine()] });
     expect(failed.status).toBe('CANCELLED');
   });
 
@@ -127,7 +124,7 @@ describe('Order', () => {
   });
 
   it('keeps terminal states terminal', () => {
-    const rejected = aPendingOrder([aLine()], 2500);
+    const rejected = aPendingOrder([anOrderLine()], 2500);
     rejected.validate({ unknownSkus: ['SKU-TEA-001'], unavailable: [] }, limits, at(1));
     expect(rejected.paymentProcessed('payment-1', at(2))).toBeUndefined();
     expect(rejected.shipmentProgressed('DISPATCHED', at(3), 'ShipmentStatusChanged')).toBeUndefined();

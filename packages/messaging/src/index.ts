@@ -20,12 +20,12 @@ export { forgetConsumerGroup } from './inbox/inbox-store';
 export { pruneOutbox, pruneTransactions, type PruneOptions } from './inbox/prune';
 export { OutboxWriter, type OutboxEvent } from './outbox/outbox-writer';
 export { ConsumerRunner, type RunnerStatus } from './consumer/consumer-runner';
-export { defaultEnvelope } from './consumer/envelope';
+export { defaultIdentity } from './consumer/identity';
 export {
   type BatchProgress,
   type ConsumedMessage,
   type ConsumerRunnerOptions,
-  type EventEnvelope,
+  type MessageIdentity,
   type HandlerContext,
   type RetrySettings,
   type RunnerHooks,

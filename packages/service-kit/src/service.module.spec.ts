@@ -59,7 +59,7 @@ describe('serviceModule', () => {
     expect(definitions[0]).toMatchObject({ batchSize: 7 });
     const handler = definitions[0]!.handlers[0]!;
     expect(handler.topic).toBe('payment.payment-processed.v1');
-    await handler.handle({ tx: {}, event: { n: 1 }, envelope: {} } as never);
+    await handler.handle({ tx: {}, event: { n: 1 }, identity: {} } as never);
     expect(confirm.seen).toEqual([{ n: 1 }]);
   });
 

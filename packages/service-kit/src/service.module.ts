@@ -1,7 +1,6 @@
 import { type DynamicModule, Injectable, type Provider, type Type } from '@nestjs/common';
 import type { EventOf, TopicName } from '@order-platform/contracts';
 import { topicHandler } from './messaging/catalogue-messaging';
-import type { EventEnvelope } from '@order-platform/messaging';
 import type { Migration } from '@order-platform/postgres';
 import type { PoolClient } from 'pg';
 import type { BaseConfig } from './config';
@@ -34,14 +33,14 @@ export interface Trigger<T extends TopicName = TopicName> {
 
 /** A use case run by one topic: the one handler signature. */
 export interface TriggeredUseCase<T extends TopicName> {
-  handle(tx: PoolClient, event: EventOf<T>, envelope: EventEnvelope): Promise<void>;
+  handle(tx: PoolClient, event: EventOf<T>): Promise<void>;
 }
 
 const triggers = new WeakMap<Type, Trigger>();
 
 /**
  * Marks a use case (injectable, like `@Injectable()`) as run by `topic` in consumer group
- * `groupId`; its `handle(tx, event, envelope)` must take that topic's events.
+ * `groupId`; its `handle(tx, event)` must take that topic's events.
  */
 export function TriggeredBy<T extends TopicName>(groupId: string, topic: T) {
   return (useCase: Type<TriggeredUseCase<T>>): void => {
@@ -70,9 +69,7 @@ export function triggeredBy(
   return sliceConsumers(useCase, (instance) => [
     {
       groupId,
-      handlers: [
-        topicHandler(topic, ({ tx, event, envelope }) => instance.handle(tx, event as never, envelope)),
-      ],
+      handlers: [topicHandler(topic, ({ tx, event }) => instance.handle(tx, event as never))],
       ...options,
     },
   ]);

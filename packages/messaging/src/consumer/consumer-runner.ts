@@ -2,7 +2,7 @@ import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { KafkaAdmin } from '../admin/kafka-admin';
 import { kafkajsOf } from '../kafka-client';
 import { withTimeout } from '../timeout';
-import { defaultEnvelope } from './envelope';
+import { defaultIdentity } from './identity';
 import { createFailureTopics } from './failure-topics-setup';
 import { HEADERS, headerText, retryTopicName } from './failure-topics';
 import { MessageProcessor, Stopped, type Source } from './message-processor';
@@ -58,7 +58,7 @@ export class ConsumerRunner {
       counters: this.counters,
       outages: this.outages,
       mover: this.mover,
-      envelopeOf: options.envelope ?? defaultEnvelope,
+      identify: options.identify ?? defaultIdentity,
     });
     for (const handler of options.handlers) {
       if (handler.ordering === 'ordered') {

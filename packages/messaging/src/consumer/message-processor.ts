@@ -3,13 +3,13 @@ import { withTransaction } from '@order-platform/postgres';
 import type { PoolClient } from 'pg';
 import { recordInInbox, type InboxVerdict } from '../inbox/inbox-store';
 import { backoffDelay, sleep } from './backoff';
-import { decodeMessage, type Decoded } from './envelope';
+import { decodeMessage, type Decoded } from './identity';
 import { parkFailed } from './failure-parking';
 import { routeFailure, type FailureStage } from './failure-routing';
 import type { Counters } from './metrics';
 import { holdDelay, type OutageBoard } from './outage';
 import type { TransactionalMover } from './transactional-mover';
-import type { ConsumerRunnerOptions, EventEnvelope, RetrySettings, TopicHandler } from './types';
+import type { ConsumerRunnerOptions, MessageIdentity, RetrySettings, TopicHandler } from './types';
 
 /** A topic the runner reads: a declared one (level 0) or one of its retry topics (level n). */
 export interface Source {
@@ -30,7 +30,7 @@ export interface ProcessorDeps {
   counters: Counters;
   outages: OutageBoard;
   mover: TransactionalMover;
-  envelopeOf: (event: unknown, message: KafkaMessage) => EventEnvelope;
+  identify: (event: unknown, message: KafkaMessage) => MessageIdentity;
 }
 
 /**
@@ -161,8 +161,8 @@ export class MessageProcessor {
   }
 
   private decode(topic: string, partition: number, message: KafkaMessage): Promise<Decoded> {
-    const { options, envelopeOf } = this.deps;
-    return decodeMessage(options.registry, envelopeOf, topic, partition, message);
+    const { options, identify } = this.deps;
+    return decodeMessage(options.registry, identify, topic, partition, message);
   }
 
   /** The inbox verdict, then (for a new message) the handler, in the caller's transaction. */
@@ -172,20 +172,20 @@ export class MessageProcessor {
     decoded: Decoded,
     onStage: (stage: FailureStage) => void,
   ): Promise<Outcome> {
-    const { envelope, consumed } = decoded;
+    const { identity, consumed } = decoded;
     const verdict = await recordInInbox(client, {
       groupId: this.deps.options.groupId,
       declaredTopic: source.topic,
       topic: consumed.topic,
       partition: consumed.partition,
       offset: consumed.offset,
-      envelope,
+      identity,
     });
     if (verdict !== 'new') return verdict;
     const started = performance.now();
     onStage('handler');
     try {
-      await source.handler.handle({ tx: client, event: decoded.event as never, envelope, message: consumed });
+      await source.handler.handle({ tx: client, event: decoded.event as never, identity, message: consumed });
     } finally {
       this.deps.counters.observeHandler(performance.now() - started);
     }

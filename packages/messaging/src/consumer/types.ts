@@ -6,10 +6,12 @@ import type { BackoffSettings } from './backoff';
 import type { MoveRequest } from './transactional-mover';
 
 /**
- * What a message tells the inbox about itself. Every event of the platform carries these
- * fields (see schemas/README.md); `sequence` is per aggregate and producer.
+ * What a message tells the inbox about itself: the part of an event's envelope (see
+ * schemas/README.md and contracts' EventEnvelope) that deduplication and the stale check
+ * need; `sequence` is per aggregate and producer. Handlers read the envelope from the
+ * event itself.
  */
-export interface EventEnvelope {
+export interface MessageIdentity {
   eventId: string;
   aggregateId: string;
   sequence: bigint;
@@ -28,7 +30,7 @@ export interface HandlerContext<T> {
   /** The Postgres transaction the inbox row was written in: do all state changes (and outbox inserts) in it. */
   tx: PoolClient;
   event: T;
-  envelope: EventEnvelope;
+  identity: MessageIdentity;
   message: ConsumedMessage;
 }
 
@@ -83,8 +85,8 @@ export interface ConsumerRunnerOptions {
   maxWaitTimeMs?: number;
   /** Create missing retry and dead-letter topics (with the source topic's partition count) at start. */
   createFailureTopics?: boolean;
-  /** Reads the envelope from a decoded event; the default reads eventId, aggregateId, sequence, occurredAt. */
-  envelope?: (event: unknown, message: KafkaMessage) => EventEnvelope;
+  /** Reads a decoded event's identity; the default reads eventId, aggregateId, sequence, occurredAt. */
+  identify?: (event: unknown, message: KafkaMessage) => MessageIdentity;
   logger?: MessagingLogger;
   hooks?: RunnerHooks;
   /**

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { EventEnvelope } from '../consumer/types';
+import type { MessageIdentity } from '../consumer/types';
 
 /** What the inbox says about a message: new (apply it), already handled, or older than the last applied. */
 export type InboxVerdict = 'new' | 'duplicate' | 'stale';
@@ -11,7 +11,7 @@ export interface InboxEntry {
   topic: string;
   partition: number;
   offset: string;
-  envelope: EventEnvelope;
+  identity: MessageIdentity;
 }
 
 /**
@@ -20,7 +20,7 @@ export interface InboxEntry {
  * sequence, then dispatch time; recorded as such), or new.
  */
 export async function recordInInbox(client: PoolClient, entry: InboxEntry): Promise<InboxVerdict> {
-  const { groupId, envelope } = entry;
+  const { groupId, identity } = entry;
   const inserted = await client.query(
     `insert into message_transactions
        (consumer_group, message_id, topic, partition, "offset", aggregate_id, sequence, occurred_at, outcome)
@@ -28,13 +28,13 @@ export async function recordInInbox(client: PoolClient, entry: InboxEntry): Prom
      on conflict (consumer_group, message_id) do nothing`,
     [
       groupId,
-      envelope.eventId,
+      identity.eventId,
       entry.topic,
       entry.partition,
       entry.offset,
-      envelope.aggregateId,
-      envelope.sequence.toString(),
-      envelope.occurredAt,
+      identity.aggregateId,
+      identity.sequence.toString(),
+      identity.occurredAt,
     ],
   );
   if (inserted.rowCount === 0) return 'duplicate';
@@ -50,16 +50,16 @@ export async function recordInInbox(client: PoolClient, entry: InboxEntry): Prom
     [
       groupId,
       entry.declaredTopic,
-      envelope.aggregateId,
-      envelope.sequence.toString(),
-      envelope.occurredAt,
-      envelope.eventId,
+      identity.aggregateId,
+      identity.sequence.toString(),
+      identity.occurredAt,
+      identity.eventId,
     ],
   );
   if (newer.rowCount === 0) {
     await client.query(
       `update message_transactions set outcome = 'stale' where consumer_group = $1 and message_id = $2`,
-      [groupId, envelope.eventId],
+      [groupId, identity.eventId],
     );
     return 'stale';
   }

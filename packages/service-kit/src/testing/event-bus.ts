@@ -60,13 +60,21 @@ export class EventBus {
     await this.writer.send(topic, [{ key: aggregateId, value: await this.encode(topic, event) }]);
   }
 
+  /** Publishes `event` twice, as an at-least-once delivery may. */
+  async publishTwice<T extends TopicName>(topic: T, event: EventOf<T>): Promise<void> {
+    await this.publish(topic, event);
+    await this.publish(topic, event);
+  }
+
   /** Publishes many events in the order given (per partition, which is what Kafka keeps), `chunk` at a time. */
   async publishAll(events: readonly { topic: TopicName; event: AnyEvent }[], chunk = 2000): Promise<void> {
     for (let i = 0; i < events.length; i += chunk) {
       const byTopic = new Map<TopicName, { key: string; value: Buffer }[]>();
       for (const { topic, event } of events.slice(i, i + chunk)) {
-        const value = await this.encode(topic, event as EventOf<typeof topic>);
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: event.aggregateId, value }]);
+        const value = await this.encode(topic, event);
+        const records = byTopic.get(topic) ?? [];
+        records.push({ key: event.aggregateId, value });
+        byTopic.set(topic, records);
       }
       await Promise.all([...byTopic].map(([topic, records]) => this.writer.send(topic, records)));
     }

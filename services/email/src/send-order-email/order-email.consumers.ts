@@ -25,7 +25,7 @@ function command(
       currency: event.currency,
       ...extra,
     },
-    correlationId: event.correlationId,
+    cause: { correlationId: event.correlationId, causationId: event.eventId },
   };
 }
 
@@ -38,32 +38,32 @@ export const orderEmailConsumers = sliceConsumers(SendOrderEmail, (send) => [
   {
     groupId: 'email.send-on-order-confirmed',
     handlers: [
-      topicHandler('order.order-confirmed.v1', ({ tx, event, envelope }) =>
-        send.handle(tx, command('ORDER_CONFIRMED', event), envelope),
+      topicHandler('order.order-confirmed.v1', ({ tx, event }) =>
+        send.handle(tx, command('ORDER_CONFIRMED', event)),
       ),
     ],
   },
   {
     groupId: 'email.send-on-order-cancelled',
     handlers: [
-      topicHandler('order.order-cancelled.v1', ({ tx, event, envelope }) =>
-        send.handle(tx, command('ORDER_CANCELLED', event, { reason: event.reason }), envelope),
+      topicHandler('order.order-cancelled.v1', ({ tx, event }) =>
+        send.handle(tx, command('ORDER_CANCELLED', event, { reason: event.reason })),
       ),
     ],
   },
   {
     groupId: 'email.send-on-order-rejected',
     handlers: [
-      topicHandler('order.order-rejected.v1', ({ tx, event, envelope }) =>
-        send.handle(tx, command('ORDER_REJECTED', event, { reason: event.reason }), envelope),
+      topicHandler('order.order-rejected.v1', ({ tx, event }) =>
+        send.handle(tx, command('ORDER_REJECTED', event, { reason: event.reason })),
       ),
     ],
   },
   {
     groupId: 'email.send-on-order-completed',
     handlers: [
-      topicHandler('order.order-completed.v1', ({ tx, event, envelope }) =>
-        send.handle(tx, command('ORDER_DELIVERED', event, { deliveredAt: event.deliveredAt }), envelope),
+      topicHandler('order.order-completed.v1', ({ tx, event }) =>
+        send.handle(tx, command('ORDER_DELIVERED', event, { deliveredAt: event.deliveredAt })),
       ),
     ],
   },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type EventEnvelope, type OutboxWriter, PermanentError } from '@order-platform/messaging';
-import { CONFIG, OUTBOX_WRITER, outgoingEvent, PG_POOL } from '@order-platform/service-kit';
+import { type OutboxWriter, PermanentError } from '@order-platform/messaging';
+import { CONFIG, type EventCause, OUTBOX_WRITER, outgoingEvent, PG_POOL } from '@order-platform/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { Config } from '../config';
 import { SentEmailsRepository } from '../db/sent-emails.repository';
@@ -18,7 +18,8 @@ import { SmtpMailer } from './smtp.mailer';
 /** What the consumed event says, plus its ids for the EmailSent it causes. */
 export interface SendOrderEmailCommand {
   facts: OrderEmailFacts;
-  correlationId: string;
+  /** The consumed event's correlation id and event id (the EmailSent's causation id). */
+  cause: EventCause;
 }
 
 /**
@@ -47,7 +48,7 @@ export class SendOrderEmail {
     @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
-  async handle(tx: PoolClient, command: SendOrderEmailCommand, envelope: EventEnvelope): Promise<void> {
+  async handle(tx: PoolClient, command: SendOrderEmailCommand): Promise<void> {
     const { orderId, kind } = command.facts;
     const email = this.compose(command.facts);
     await this.emails.lockOrder(tx, orderId);
@@ -68,9 +69,8 @@ export class SendOrderEmail {
     const accepted = await this.sendOnce(email, messageId);
     const sequence = await this.emails.markSent(tx, emailId, orderId, accepted);
     const history = await this.emails.history(tx, orderId);
-    const cause = { correlationId: command.correlationId, causationId: envelope.eventId };
     await this.outbox.append(tx, [
-      outgoingEvent('email.email-sent.v1', { orderId, version: sequence }, cause, {
+      outgoingEvent('email.email-sent.v1', { orderId, version: sequence }, command.cause, {
         emailId,
         kind,
         recipient: email.recipient,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
-import { type EventEnvelope, PermanentError } from '@order-platform/messaging';
+import { PermanentError } from '@order-platform/messaging';
 import { TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import type { PaymentsRepository } from '../db/payments.repository';
@@ -24,7 +24,7 @@ export class ChargeOnOrderValidated {
 
   constructor(private readonly payments: PaymentsRepository) {}
 
-  async handle(tx: PoolClient, event: OrderValidated, envelope: EventEnvelope): Promise<void> {
+  async handle(tx: PoolClient, event: OrderValidated): Promise<void> {
     const request = this.requestOf(event);
     const payment = Payment.due(request, randomUUID(), new Date(event.occurredAt), new Date());
     const recorded = await this.payments.insertIfAbsent(tx, {
@@ -37,7 +37,7 @@ export class ChargeOnOrderValidated {
       this.logger.log({
         msg: `order ${request.orderId} already has its payment (${existing?.snapshot.status}): not charged again`,
         orderId: request.orderId,
-        eventId: envelope.eventId,
+        eventId: event.eventId,
       });
       return;
     }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import type { EventOf } from '@order-platform/contracts';
-import type { EventEnvelope } from '@order-platform/messaging';
 import { CONFIG, TriggeredBy } from '@order-platform/service-kit';
 import type { PoolClient } from 'pg';
 import { type Config, shipmentDelays } from '../config';
@@ -21,11 +20,7 @@ export class CreateShipmentOnOrderConfirmed {
     private readonly shipments: ShipmentsRepository,
   ) {}
 
-  async handle(
-    tx: PoolClient,
-    event: EventOf<'order.order-confirmed.v1'>,
-    envelope: EventEnvelope,
-  ): Promise<void> {
+  async handle(tx: PoolClient, event: EventOf<'order.order-confirmed.v1'>): Promise<void> {
     const shipmentId = randomUUID();
     const shipment = Shipment.create({
       shipmentId,
@@ -42,7 +37,7 @@ export class CreateShipmentOnOrderConfirmed {
     const created = await this.shipments.insert(tx, {
       snapshot: shipment.snapshot,
       correlationId: event.correlationId,
-      confirmedEventId: envelope.eventId,
+      confirmedEventId: event.eventId,
     });
     if (created) this.logger.log({ orderId: event.aggregateId, shipmentId }, 'shipment created');
     else this.logger.log({ orderId: event.aggregateId }, 'order already has a shipment');

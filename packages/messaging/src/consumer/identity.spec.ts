@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { defaultEnvelope } from './envelope';
+import { defaultIdentity } from './identity';
 import { isPermanent } from './errors';
 
 const message = (headers: Record<string, string> = {}, key = 'order-1'): KafkaMessage => ({
@@ -12,13 +12,13 @@ const message = (headers: Record<string, string> = {}, key = 'order-1'): KafkaMe
   attributes: 0,
 });
 
-describe('defaultEnvelope', () => {
-  it('reads the platform envelope fields, with occurredAt as epoch millis or Date', () => {
-    const envelope = defaultEnvelope(
+describe('defaultIdentity', () => {
+  it('reads the platform identity fields, with occurredAt as epoch millis or Date', () => {
+    const identity = defaultIdentity(
       { eventId: 'e1', aggregateId: 'a1', sequence: 3, occurredAt: 1_700_000_000_000 },
       message(),
     );
-    expect(envelope).toEqual({
+    expect(identity).toEqual({
       eventId: 'e1',
       aggregateId: 'a1',
       sequence: 3n,
@@ -26,25 +26,25 @@ describe('defaultEnvelope', () => {
     });
     const at = new Date();
     expect(
-      defaultEnvelope({ eventId: 'e1', aggregateId: 'a1', sequence: 1, occurredAt: at }, message())
+      defaultIdentity({ eventId: 'e1', aggregateId: 'a1', sequence: 1, occurredAt: at }, message())
         .occurredAt,
     ).toBe(at);
   });
 
   it('falls back to the id header and the key', () => {
-    const envelope = defaultEnvelope(
+    const identity = defaultIdentity(
       { sequence: 1, occurredAt: 1 },
       message({ id: 'from-header' }, 'the-key'),
     );
-    expect(envelope).toMatchObject({ eventId: 'from-header', aggregateId: 'the-key' });
+    expect(identity).toMatchObject({ eventId: 'from-header', aggregateId: 'the-key' });
   });
 
   it('rejects an event without a sequence or dispatch time as permanent', () => {
-    expect(() => defaultEnvelope({ eventId: 'e', aggregateId: 'a', occurredAt: 1 }, message())).toThrow(
+    expect(() => defaultIdentity({ eventId: 'e', aggregateId: 'a', occurredAt: 1 }, message())).toThrow(
       /sequence/,
     );
     try {
-      defaultEnvelope({ eventId: 'e', aggregateId: 'a', sequence: 1 }, message());
+      defaultIdentity({ eventId: 'e', aggregateId: 'a', sequence: 1 }, message());
     } catch (error) {
       expect(isPermanent(error)).toBe(true);
     }

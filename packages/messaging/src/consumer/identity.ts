@@ -2,7 +2,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { KafkaMessage } from 'kafkajs';
 import { classifyDecodeError, PermanentError } from './errors';
 import { headerText } from './failure-topics';
-import type { ConsumedMessage, EventEnvelope } from './types';
+import type { ConsumedMessage, MessageIdentity } from './types';
 
 function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
@@ -11,8 +11,8 @@ function toDate(value: unknown): Date | undefined {
   return undefined;
 }
 
-/** Reads the platform's envelope fields; a message without them cannot be handled safely. */
-export function defaultEnvelope(event: unknown, message: KafkaMessage): EventEnvelope {
+/** Reads a message's identity from its event's envelope; a message without one cannot be handled safely. */
+export function defaultIdentity(event: unknown, message: KafkaMessage): MessageIdentity {
   const record = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   const eventId = typeof record.eventId === 'string' ? record.eventId : headerText(message.headers, 'id');
   const aggregateId = typeof record.aggregateId === 'string' ? record.aggregateId : message.key?.toString();
@@ -30,7 +30,7 @@ export interface Decoded {
   message: KafkaMessage;
   consumed: ConsumedMessage;
   event: unknown;
-  envelope: EventEnvelope;
+  identity: MessageIdentity;
 }
 
 export function consumedMessage(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
@@ -44,12 +44,12 @@ export function consumedMessage(topic: string, partition: number, message: Kafka
 }
 
 /**
- * Decodes a record through the registry and reads its envelope. Bytes that cannot be
+ * Decodes a record through the registry and reads its identity. Bytes that cannot be
  * decoded are a PermanentError; the registry being unreachable a DependencyUnavailableError.
  */
 export async function decodeMessage(
   registry: SchemaRegistry,
-  envelopeOf: (event: unknown, message: KafkaMessage) => EventEnvelope,
+  identify: (event: unknown, message: KafkaMessage) => MessageIdentity,
   topic: string,
   partition: number,
   message: KafkaMessage,
@@ -65,6 +65,6 @@ export async function decodeMessage(
     message,
     consumed: consumedMessage(topic, partition, message),
     event,
-    envelope: envelopeOf(event, message),
+    identity: identify(event, message),
   };
 }

@@ -12,19 +12,18 @@ import {
   type RunnerStatus,
   type SchemaRegistry,
 } from '../src';
-import { RunnerFixture, type TestEvent } from './runner-fixture';
+import { RunnerFixture, SHORT_RETRY, type TestEvent } from './runner-fixture';
 
 /**
  * Outage ≠ poison, on the real stack. The shared Postgres and registry cannot be stopped,
  * so each runner reaches its dependency through a TCP proxy the test cuts and restores.
- * Retry delays are short (two tries, 300 and 600 ms rounds): a runner that counted the
- * outage as failures would dead-letter within about a second.
+ * Retries are SHORT_RETRY: a runner that counted the outage as failures would dead-letter
+ * within about a second.
  */
 describe('ConsumerRunner during a dependency outage', () => {
   const stack = useStack();
   const fixture = new RunnerFixture(stack);
   const cleanups: (() => Promise<void>)[] = [];
-  const RETRY = { inProcessAttempts: 2, initialDelayMs: 20, maxDelayMs: 100, retryTopicDelaysMs: [300, 600] };
   const LADDER_MS = 3_000;
 
   beforeAll(async () => {
@@ -56,7 +55,7 @@ describe('ConsumerRunner during a dependency outage', () => {
       sessionTimeoutMs: 6_000,
       heartbeatIntervalMs: 500,
       maxWaitTimeMs: 200,
-      retry: RETRY,
+      retry: SHORT_RETRY,
     });
     cleanups.push(() => r.stop());
     return r;

@@ -14,7 +14,6 @@ import {
   type TopicHandler,
 } from '../src';
 import { type TestEvent, useRunnerFixture } from './runner-fixture';
-import { TopicReader } from '../src/testing';
 
 interface CliRun {
   code: number | null;
@@ -64,17 +63,6 @@ describe('redrive', () => {
       return (offsets?.partitions ?? []).map((p) => p.offset);
     } finally {
       await admin.disconnect();
-    }
-  }
-
-  async function readAll(topic: string) {
-    const reader = new TopicReader(fixture.kafka, [topic]);
-    await reader.start();
-    try {
-      await reader.drain();
-      return reader.events;
-    } finally {
-      await reader.stop();
     }
   }
 
@@ -174,9 +162,9 @@ describe('redrive', () => {
     expect(await a.metrics()).toMatchObject({ processed: 3, duplicates: 0, deadLettered: 3 });
 
     // Nothing went back to the topic every group reads: the other group saw each event once.
-    const original = await readAll(topic);
+    const original = await fixture.readAll(topic);
     expect(original).toHaveLength(3);
-    const redriven = await readAll(retryTopicName(failing, topic, 1));
+    const redriven = await fixture.readAll(retryTopicName(failing, topic, 1));
     expect(redriven).toHaveLength(3);
     for (const record of redriven) {
       expect(record.headers[FAILURE_HEADERS.attempt]).toBe('1');
@@ -216,7 +204,7 @@ describe('redrive', () => {
     );
     expect(run.stderr).toContain('nothing was moved');
     expect((await redriveOffsets(group, topic)).every((o) => o === '-1')).toBe(true);
-    expect(await readAll(deadLetterTopicName(group, topic))).toHaveLength(1);
+    expect(await fixture.readAll(deadLetterTopicName(group, topic))).toHaveLength(1);
 
     const unknown = await cli(['--group', `${group}.typo`, '--topic', topic]);
     expect(unknown.code).toBe(1);

@@ -3,6 +3,8 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import {
+  createScratchRoleSql,
+  dropScratchRoleSql,
   eventually,
   serviceDatabaseUrl,
   type StackSettings,
@@ -20,6 +22,18 @@ import {
   type TopicHandler,
 } from '../src';
 import { kafkajsOf } from '../src/kafka-client';
+import { TopicReader } from '../src/testing';
+
+/**
+ * Retries quick enough for a test: two tries in process, then retry topics after 300 and
+ * 600 ms. A runner that took an outage for failures would dead-letter within about a second.
+ */
+export const SHORT_RETRY = {
+  inProcessAttempts: 2,
+  initialDelayMs: 20,
+  maxDelayMs: 100,
+  retryTopicDelaysMs: [300, 600],
+};
 
 export interface TestEvent {
   eventId: string;
@@ -82,11 +96,8 @@ export class RunnerFixture {
   async setUp(): Promise<void> {
     await this.admin.connect();
     const n = this.name;
+    await this.admin.query(createScratchRoleSql(n, this.stack.postgres.database, 'connect, temporary'));
     await this.admin.query(`
-      create role ${n} login password '${n}';
-      create schema ${n} authorization ${n};
-      alter role ${n} set search_path = ${n};
-      grant connect, temporary on database ${this.stack.postgres.database} to ${n};
       create table ${n}.outbox (like basket.outbox including all);
       grant insert, select on ${n}.outbox to ${n};
       grant execute on function housekeeping.prune_outbox(interval) to ${n};
@@ -102,9 +113,7 @@ export class RunnerFixture {
   async tearDown(): Promise<void> {
     await this.producer?.disconnect();
     await this.pool.end();
-    await this.admin.query(
-      `drop schema if exists ${this.name} cascade; drop owned by ${this.name}; drop role if exists ${this.name}`,
-    );
+    await this.admin.query(dropScratchRoleSql(this.name));
     await this.admin.end();
     await this.kafka.withAdmin(async (admin) => {
       const mine = (await admin.listTopics()).filter((t) => t.includes(this.name));
@@ -225,6 +234,18 @@ export class RunnerFixture {
       [groupId],
     );
     return rows;
+  }
+
+  /** Every record `topic` holds now (read_committed), read from its beginning. */
+  async readAll(topic: string): Promise<TopicReader['events']> {
+    const reader = new TopicReader(this.kafka, [topic]);
+    await reader.start();
+    try {
+      await reader.drain();
+      return reader.events;
+    } finally {
+      await reader.stop();
+    }
   }
 
   async waitFor<T>(

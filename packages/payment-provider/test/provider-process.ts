@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { freePort, repoRoot, type ServiceProcess, startProcess, uniqueName } from '@order-platform/testing';
+import type { Attempt, Charge } from '../src/domain/charge-ledger';
 
 /** Starts the built simulator (dist/main.js) as its own process, as the devstack supervisor and compose do. */
 export function startProvider(env: Record<string, string>): ServiceProcess {
@@ -34,17 +35,7 @@ export function providerClient(provider: ServiceProcess) {
     },
     async charges(orderId?: string) {
       const query = orderId === undefined ? '' : `?orderId=${encodeURIComponent(orderId)}`;
-      return json<{
-        charges: {
-          id: string;
-          orderId: string;
-          amountMinor: number;
-          currency: string;
-          idempotencyKey: string;
-          createdAt: string;
-        }[];
-        attempts: { attempt: number; orderId: string; idempotencyKey: string; result: string; at: string }[];
-      }>(await fetch(`${provider.url}/charges${query}`));
+      return json<{ charges: Charge[]; attempts: Attempt[] }>(await fetch(`${provider.url}/charges${query}`));
     },
     async byKey(key: string) {
       const response = await fetch(`${provider.url}/charges/by-key/${encodeURIComponent(key)}`);

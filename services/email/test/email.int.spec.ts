@@ -6,20 +6,19 @@ import {
   anOrderRejected,
 } from '@order-platform/contracts/testing';
 import {
+  eventually,
   freePort,
   runPlatformInit,
   serviceDatabaseUrl,
   type ServiceProcess,
-  startService,
+  startOnStack,
   useStack,
-  waitForHttp,
 } from '@order-platform/testing';
 import { createTransport } from 'nodemailer';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settled } from '@order-platform/messaging/testing';
 import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
-import { eventually } from '@order-platform/testing';
 
 const stack = useStack();
 
@@ -62,19 +61,14 @@ describe('email', () => {
     viewsPort = await freePort();
     db = new Client({ connectionString: serviceDatabaseUrl(stack, 'email') });
     await db.connect();
-    service = startService('email', {
-      SERVICE_NAME: 'email',
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URL: serviceDatabaseUrl(stack, 'email'),
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-      SMTP_HOST: stack.smtp.host,
-      SMTP_PORT: String(stack.smtp.port),
-      SMTP_LOOKUP_URL: stack.smtp.webUrl,
-      ORDER_PAGE_URL: `http://127.0.0.1:${viewsPort}/orders/{orderId}/timeline`,
+    service = await startOnStack(stack, 'email', {
+      env: {
+        SMTP_HOST: stack.smtp.host,
+        SMTP_PORT: String(stack.smtp.port),
+        SMTP_LOOKUP_URL: stack.smtp.webUrl,
+        ORDER_PAGE_URL: `http://127.0.0.1:${viewsPort}/orders/{orderId}/timeline`,
+      },
     });
-    await waitForHttp(service, '/health/ready', 200, 90_000);
     sent = await bus.read('email.email-sent.v1', orderIds);
   });
 
@@ -99,16 +93,11 @@ describe('email', () => {
 
     // The read side comes back but has not caught up: its projector cannot reach Kafka here
     // (a port nothing listens on), so the view does not have the order, as after a restart.
-    const views = startService('views', {
-      SERVICE_NAME: 'views',
-      PORT: String(viewsPort),
-      HOST: '127.0.0.1',
-      DATABASE_URL: serviceDatabaseUrl(stack, 'views'),
-      KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    const views = await startOnStack(stack, 'views', {
+      env: { PORT: String(viewsPort), KAFKA_BROKERS: `127.0.0.1:${await freePort()}` },
+      until: '/health/live',
     });
     try {
-      await waitForHttp(views, '/health/live', 200, 90_000);
       // At once, whatever its start-up has done so far: the link never shows an error.
       const response = await fetch(link, { signal: AbortSignal.timeout(5_000) });
       expect(response.status).toBe(200);
@@ -208,8 +197,7 @@ describe('email', () => {
   it('sends an email once, however often its event arrives', async () => {
     const orderId = newOrderId();
     const confirmed = anOrderConfirmed({ aggregateId: orderId });
-    await bus.publish('order.order-confirmed.v1', confirmed);
-    await bus.publish('order.order-confirmed.v1', confirmed);
+    await bus.publishTwice('order.order-confirmed.v1', confirmed);
     // The same confirmation re-emitted under a new event id.
     await bus.publish('order.order-confirmed.v1', { ...confirmed, eventId: randomUUID(), sequence: 2 });
 

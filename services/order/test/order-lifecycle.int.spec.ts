@@ -6,36 +6,22 @@ import {
 } from '@order-platform/contracts/testing';
 import { eventually } from '@order-platform/testing';
 import { describe, expect, it } from 'vitest';
-import { OUR_SEQUENCE, useOrderService } from './order-service.fixture';
+import { useOrderService } from './order-service.fixture';
 
 /** The order service on the real stack: validation, rejection, payment news, parking. */
 describe('the order service takes an order through its life', () => {
-  const {
-    db,
-    produce,
-    newOrderId,
-    eventsOf,
-    waitForEvent,
-    waitForStatus,
-    setStock,
-    stockOf,
-    handled,
-    requestOrder,
-    settled,
-    outboxed,
-    output,
-  } = useOrderService();
+  const service = useOrderService();
 
   it('validates an order once, reserves its stock and emits OrderValidated, even when OrderRequested comes twice', async () => {
-    await setStock('SKU-TRAY-010', 40);
+    await service.setStock('SKU-TRAY-010', 40);
     const lines = [
       anOrderLine({ sku: 'SKU-TRAY-010', name: 'Bamboo tea tray', quantity: 3, unitPriceMinor: 2900 }),
       anOrderLine({ sku: 'SKU-FLTR-009', name: 'Paper filters, 100 pcs', quantity: 2, unitPriceMinor: 599 }),
     ];
-    const { orderId, requested } = await requestOrder(lines);
-    await produce('basket.order-requested.v1', requested);
+    const { orderId, requested } = await service.requestOrder(lines);
+    await service.produce('basket.order-requested.v1', requested);
 
-    const validated = await waitForEvent(orderId, 'order.order-validated.v1');
+    const validated = await service.waitForEvent(orderId, 'order.order-validated.v1');
     expect(validated).toMatchObject({
       eventType: 'OrderValidated',
       aggregateId: orderId,
@@ -48,7 +34,7 @@ describe('the order service takes an order through its life', () => {
       totalMinor: 2 * 599 + 3 * 2900,
       currency: 'EUR',
     });
-    const order = await waitForStatus(orderId, 'VALIDATED');
+    const order = await service.waitForStatus(orderId, 'VALIDATED');
     expect(order).toMatchObject({ customerId: requested.customerId, items: lines, totalMinor: 9898 });
     expect(order.history.map((h) => [h.from, h.to, h.cause])).toEqual([
       [null, 'PENDING', 'OrderRequested'],
@@ -56,8 +42,8 @@ describe('the order service takes an order through its life', () => {
     ]);
     expect(order.history[0]?.at).toBe(new Date(requested.occurredAt).toISOString());
 
-    await handled('order.validate-order-on-order-requested', requested.eventId);
-    const { rows } = await db.query(
+    await service.handled('order.validate-order-on-order-requested', requested.eventId);
+    const { rows } = await service.db.query(
       'select sku, quantity from orders.reservations where order_id = $1 order by sku',
       [orderId],
     );
@@ -65,17 +51,17 @@ describe('the order service takes an order through its life', () => {
       { sku: 'SKU-FLTR-009', quantity: 2 },
       { sku: 'SKU-TRAY-010', quantity: 3 },
     ]);
-    expect(await stockOf('SKU-TRAY-010')).toBe(37);
+    expect(await service.stockOf('SKU-TRAY-010')).toBe(37);
     // The duplicate has been handled (and dropped): had it emitted a second event, the
     // outbox would hold it now.
-    await settled();
-    expect(await outboxed(orderId, 'order.order-validated.v1')).toBe(1);
-    expect(eventsOf(orderId, 'order.order-validated.v1')).toHaveLength(1);
-    expect(eventsOf(orderId, 'order.order-rejected.v1')).toHaveLength(0);
+    await service.settled();
+    expect(await service.outboxed(orderId, 'order.order-validated.v1')).toBe(1);
+    expect(service.eventsOf(orderId, 'order.order-validated.v1')).toHaveLength(1);
+    expect(service.eventsOf(orderId, 'order.order-rejected.v1')).toHaveLength(0);
   });
 
   it('rejects an order for each reason, with nothing reserved, and emits OrderRejected', async () => {
-    await setStock('SKU-RARE-012', 1);
+    await service.setStock('SKU-RARE-012', 1);
     const cases = {
       UNKNOWN_SKU: [anOrderLine({ sku: 'SKU-NOPE-999', name: 'Nothing', quantity: 1, unitPriceMinor: 100 })],
       TOTAL_OVER_LIMIT: [
@@ -91,15 +77,18 @@ describe('the order service takes an order through its life', () => {
       ],
     };
     const orders = await Promise.all(
-      Object.entries(cases).map(async ([reason, lines]) => ({ reason, ...(await requestOrder(lines)) })),
+      Object.entries(cases).map(async ([reason, lines]) => ({
+        reason,
+        ...(await service.requestOrder(lines)),
+      })),
     );
-    const invalidId = newOrderId();
+    const invalidId = service.newOrderId();
     const invalid = anOrderRequested({ aggregateId: invalidId, occurredAt: Date.now(), totalMinor: 1 });
-    await produce('basket.order-requested.v1', invalid);
+    await service.produce('basket.order-requested.v1', invalid);
     orders.push({ reason: 'INVALID_ORDER', orderId: invalidId, requested: invalid });
 
     for (const { reason, orderId, requested } of orders) {
-      const rejected = await waitForEvent(orderId, 'order.order-rejected.v1');
+      const rejected = await service.waitForEvent(orderId, 'order.order-rejected.v1');
       expect(rejected, reason).toMatchObject({
         eventType: 'OrderRejected',
         sequence: 2,
@@ -112,37 +101,36 @@ describe('the order service takes an order through its life', () => {
         currency: requested.currency,
       });
       expect(rejected.reason.length, reason).toBeGreaterThan(0);
-      const order = await waitForStatus(orderId, 'REJECTED');
+      const order = await service.waitForStatus(orderId, 'REJECTED');
       expect(order.history.at(-1)).toMatchObject({
         from: 'PENDING',
         to: 'REJECTED',
         reason: rejected.reason,
       });
-      const { rowCount } = await db.query('select 1 from orders.reservations where order_id = $1', [orderId]);
+      const { rowCount } = await service.db.query('select 1 from orders.reservations where order_id = $1', [
+        orderId,
+      ]);
       expect(rowCount, reason).toBe(0);
-      expect(eventsOf(orderId, 'order.order-validated.v1')).toHaveLength(0);
+      expect(service.eventsOf(orderId, 'order.order-validated.v1')).toHaveLength(0);
     }
     const outOfStock = orders.find((o) => o.reason === 'OUT_OF_STOCK');
-    expect(eventsOf(outOfStock?.orderId ?? '', 'order.order-rejected.v1')[0]?.event).toMatchObject({
+    expect(service.eventsOf(outOfStock?.orderId ?? '', 'order.order-rejected.v1')[0]?.event).toMatchObject({
       unavailableItems: [{ sku: 'SKU-RARE-012', requestedQuantity: 2, availableQuantity: 1 }],
     });
-    expect(await stockOf('SKU-RARE-012')).toBe(1);
+    expect(await service.stockOf('SKU-RARE-012')).toBe(1);
   });
 
   it('confirms a paid order with its shipping address once, however often PaymentProcessed comes', async () => {
-    const { orderId, requested } = await requestOrder();
+    const { orderId, requested } = await service.requestOrder();
     // The payment service carries the flow's correlation id on, and so does the order service.
     const paid = aPaymentProcessed({
-      aggregateId: orderId,
-      sequence: OUR_SEQUENCE,
+      ...service.ourNews(orderId),
       correlationId: requested.correlationId,
-      occurredAt: Date.now(),
       amountMinor: requested.totalMinor,
     });
-    await produce('payment.payment-processed.v1', paid);
-    await produce('payment.payment-processed.v1', paid);
+    await service.redeliver('payment.payment-processed.v1', paid);
 
-    const confirmed = await waitForEvent(orderId, 'order.order-confirmed.v1');
+    const confirmed = await service.waitForEvent(orderId, 'order.order-confirmed.v1');
     expect(confirmed).toMatchObject({
       eventType: 'OrderConfirmed',
       sequence: 3,
@@ -156,59 +144,50 @@ describe('the order service takes an order through its life', () => {
       currency: requested.currency,
       paymentId: paid.paymentId,
     });
-    await waitForStatus(orderId, 'CONFIRMED');
-    await handled('order.confirm-order-on-payment-processed', paid.eventId);
-    await settled();
-    expect(await outboxed(orderId, 'order.order-confirmed.v1')).toBe(1);
-    expect(eventsOf(orderId, 'order.order-confirmed.v1')).toHaveLength(1);
-    const { rows } = await db.query<{ version: number }>('select version from orders.orders where id = $1', [
-      orderId,
-    ]);
+    await service.waitForStatus(orderId, 'CONFIRMED');
+    await service.handled('order.confirm-order-on-payment-processed', paid.eventId);
+    await service.settled();
+    expect(await service.outboxed(orderId, 'order.order-confirmed.v1')).toBe(1);
+    expect(service.eventsOf(orderId, 'order.order-confirmed.v1')).toHaveLength(1);
+    const { rows } = await service.db.query<{ version: number }>(
+      'select version from orders.orders where id = $1',
+      [orderId],
+    );
     expect(rows[0]?.version).toBe(3);
   });
 
   it('parks news about an order it does not know yet in a retry topic, and applies it once the order exists', async () => {
-    const orderId = newOrderId();
+    const orderId = service.newOrderId();
     const requested = anOrderRequested({ aggregateId: orderId, occurredAt: Date.now() });
-    const paid = aPaymentProcessed({
-      aggregateId: orderId,
-      sequence: OUR_SEQUENCE,
-      correlationId: requested.correlationId,
-      occurredAt: Date.now(),
-    });
-    await produce('payment.payment-processed.v1', paid);
+    const paid = aPaymentProcessed({ ...service.ourNews(orderId), correlationId: requested.correlationId });
+    await service.produce('payment.payment-processed.v1', paid);
     await eventually(`PaymentProcessed for the unknown order ${orderId} to be parked`, () =>
-      output()
+      service
+        .output()
         .split('\n')
         .find((line) => line.includes('message parked in a retry topic') && line.includes(orderId)),
     );
-    await produce('basket.order-requested.v1', requested);
+    await service.produce('basket.order-requested.v1', requested);
 
-    expect(await handled('order.confirm-order-on-payment-processed', paid.eventId)).toBe('applied');
-    const order = await waitForStatus(orderId, 'CONFIRMED');
+    expect(await service.handled('order.confirm-order-on-payment-processed', paid.eventId)).toBe('applied');
+    const order = await service.waitForStatus(orderId, 'CONFIRMED');
     expect(order.history.map((h) => h.to)).toEqual(['PENDING', 'VALIDATED', 'CONFIRMED']);
     // A payment service running for another test may have confirmed the order first (our
     // payment news waited in the retry topic meanwhile); either way it is confirmed once.
-    await settled();
-    expect(await outboxed(orderId, 'order.order-confirmed.v1')).toBe(1);
-    expect(eventsOf(orderId, 'order.order-confirmed.v1')).toHaveLength(1);
+    await service.settled();
+    expect(await service.outboxed(orderId, 'order.order-confirmed.v1')).toBe(1);
+    expect(service.eventsOf(orderId, 'order.order-confirmed.v1')).toHaveLength(1);
   });
 
   it('cancels an order whose payment failed and releases exactly the stock it reserved', async () => {
-    await setStock('SKU-TRAY-010', 40);
-    const { orderId, requested } = await requestOrder([
+    await service.setStock('SKU-TRAY-010', 40);
+    const { orderId, requested } = await service.requestOrder([
       anOrderLine({ sku: 'SKU-TRAY-010', name: 'Bamboo tea tray', quantity: 2, unitPriceMinor: 2900 }),
       anOrderLine({ sku: 'SKU-TRAY-010', name: 'Bamboo tea tray', quantity: 1, unitPriceMinor: 2900 }),
     ]);
-    const failed = aPaymentFailed({
-      aggregateId: orderId,
-      sequence: OUR_SEQUENCE,
-      occurredAt: Date.now(),
-      reason: 'The card was declined.',
-    });
-    await produce('payment.payment-failed.v1', failed);
-    await produce('payment.payment-failed.v1', failed);
-    const cancelled = await waitForEvent(orderId, 'order.order-cancelled.v1');
+    const failed = aPaymentFailed({ ...service.ourNews(orderId), reason: 'The card was declined.' });
+    await service.redeliver('payment.payment-failed.v1', failed);
+    const cancelled = await service.waitForEvent(orderId, 'order.order-cancelled.v1');
     expect(cancelled).toMatchObject({
       eventType: 'OrderCancelled',
       sequence: 3,
@@ -219,15 +198,17 @@ describe('the order service takes an order through its life', () => {
       items: requested.items,
       totalMinor: 8700,
     });
-    const order = await waitForStatus(orderId, 'CANCELLED');
+    const order = await service.waitForStatus(orderId, 'CANCELLED');
     expect(order.history.at(-1)).toMatchObject({
       from: 'VALIDATED',
       to: 'CANCELLED',
       cause: 'PaymentFailed',
     });
-    await handled('order.cancel-order-on-payment-failed', failed.eventId);
-    expect(await stockOf('SKU-TRAY-010')).toBe(40);
-    const { rowCount } = await db.query('select 1 from orders.reservations where order_id = $1', [orderId]);
+    await service.handled('order.cancel-order-on-payment-failed', failed.eventId);
+    expect(await service.stockOf('SKU-TRAY-010')).toBe(40);
+    const { rowCount } = await service.db.query('select 1 from orders.reservations where order_id = $1', [
+      orderId,
+    ]);
     expect(rowCount).toBe(0);
   });
 });

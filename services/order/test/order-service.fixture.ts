@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOf, TopicName } from '@order-platform/contracts';
 import { anOrderLine, anOrderRequested } from '@order-platform/contracts/testing';
-import { eventually } from '@order-platform/testing';
 import { settled } from '@order-platform/messaging/testing';
 import { triggerOf } from '@order-platform/service-kit';
 import { EventBus, type ReadEvent } from '@order-platform/service-kit/testing';
@@ -11,9 +10,10 @@ import { RecordDeliveryOnOrderDelivered } from '../src/track-shipment/record-del
 import { TrackShipmentOnStatusChanged } from '../src/track-shipment/track-shipment-on-status-changed.handler';
 import { ValidateOrderOnOrderRequested } from '../src/validate-order/validate-order-on-order-requested.handler';
 import {
-  freePort,
+  eventually,
   runPlatformInit,
   serviceDatabaseUrl,
+  serviceEnv,
   type ServiceProcess,
   startService,
   useStack,
@@ -67,6 +67,10 @@ export interface OrderServiceFixture {
   /** The service's settings on the shared stack, on a free port. */
   env(overrides?: Record<string, string>): Promise<Record<string, string>>;
   produce<T extends TopicName>(topic: T, event: EventOf<T>): Promise<void>;
+  /** Produces `event` twice, as an at-least-once delivery may. */
+  redeliver<T extends TopicName>(topic: T, event: EventOf<T>): Promise<void>;
+  /** What payment or shipment news of this test about the order starts with (see OUR_SEQUENCE). */
+  ourNews(orderId: string): { aggregateId: string; sequence: number; occurredAt: number };
   /** A new order id whose events the collector keeps. */
   newOrderId(): string;
   eventsOf(orderId: string, topic?: OutputTopic): Emitted[];
@@ -101,19 +105,18 @@ export function useOrderService(): OrderServiceFixture {
   let emitted: ReadEvent<OutputTopic>[] = [];
   let service: ServiceProcess | undefined;
 
-  const env = async (overrides: Record<string, string> = {}) => ({
-    SERVICE_NAME: 'order',
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: serviceDatabaseUrl(stack, 'orders'),
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    ALLOW_STOCK_ADMIN: 'true',
-    ...overrides,
-  });
+  const env = (overrides: Record<string, string> = {}) =>
+    serviceEnv(stack, 'order', { ALLOW_STOCK_ADMIN: 'true', ...overrides }, 'orders');
 
   const produce = <T extends TopicName>(topic: T, event: EventOf<T>) => bus.publish(topic, event);
+
+  const redeliver = <T extends TopicName>(topic: T, event: EventOf<T>) => bus.publishTwice(topic, event);
+
+  const ourNews = (orderId: string) => ({
+    aggregateId: orderId,
+    sequence: OUR_SEQUENCE,
+    occurredAt: Date.now(),
+  });
 
   const newOrderId = () => {
     const id = randomUUID();
@@ -233,6 +236,8 @@ export function useOrderService(): OrderServiceFixture {
     db,
     env,
     produce,
+    redeliver,
+    ourNews,
     newOrderId,
     eventsOf,
     waitForEvent,

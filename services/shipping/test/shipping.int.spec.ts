@@ -163,8 +163,7 @@ describe('shipping', () => {
     it('creates one shipment per order, however often OrderConfirmed arrives', async () => {
       const orderId = newOrderId();
       const confirmed = anOrderConfirmed({ aggregateId: orderId });
-      await bus.publish('order.order-confirmed.v1', confirmed);
-      await bus.publish('order.order-confirmed.v1', confirmed);
+      await bus.publishTwice('order.order-confirmed.v1', confirmed);
       // The same confirmation under a new event id (a producer that wrote it twice).
       await bus.publish('order.order-confirmed.v1', { ...confirmed, eventId: randomUUID(), sequence: 2 });
 

@@ -1,16 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually } from '@order-platform/testing';
 import { createKafka, createSchemaRegistry } from '@order-platform/messaging';
 import {
-  freePort,
+  eventually,
   repoRoot,
   runPlatformInit,
   serviceDatabaseUrl,
   type ServiceProcess,
-  startService,
+  startOnStack,
   useStack,
-  waitForHttp,
 } from '@order-platform/testing';
 import { Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
@@ -150,17 +148,8 @@ export function useViewsSystem(): ViewsSystem {
   beforeAll(async () => {
     runPlatformInit(stack);
     pool = new Pool({ connectionString: serviceDatabaseUrl(stack, 'views'), max: 10 });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = startService('views', {
-      SERVICE_NAME: 'views',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: serviceDatabaseUrl(stack, 'views'),
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    });
-    await waitForHttp(service, '/health/ready', 200, 90_000);
+    service = await startOnStack(stack, 'views');
+    base = service.url;
     const start = uniqueStart();
     orders = mixedWorkload(200, start);
     from = new Date(start).toISOString().slice(0, 10);

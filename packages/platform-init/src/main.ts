@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { createKafka, KafkaConnectClient, parseBrokers } from '@order-platform/messaging';
+import { commandSettings, runCommand } from '@order-platform/topology';
 import { z } from 'zod';
 import { PLATFORM_CONNECTOR, PLATFORM_HEARTBEAT_TOPIC, platformOutboxConnector } from './platform';
 import { registerContracts } from './register-contracts';
 
-const settings = z.object({
+/** Unset, each defaults to the native development stack's (compose sets them all). */
+const settings = {
   KAFKA_BROKERS: z.string().min(1),
   SCHEMA_REGISTRY_URL: z.url(),
   KAFKA_CONNECT_URL: z.url(),
   CONNECT_DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
   CONNECT_DATABASE_PORT: z.coerce.number().int().default(5432),
-});
+};
 
 const log = (line: string) => process.stdout.write(`platform-init: ${line}\n`);
 
@@ -20,11 +22,7 @@ const log = (line: string) => process.stdout.write(`platform-init: ${line}\n`);
  * outbox connector (created or updated, then waited on until it runs).
  */
 async function main(): Promise<void> {
-  const parsed = settings.safeParse(process.env);
-  if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  const env = parsed.data;
+  const env = commandSettings(settings);
   const brokers = parseBrokers(env.KAFKA_BROKERS);
 
   const kafka = createKafka({ brokers, clientId: 'platform-init' });
@@ -47,7 +45,4 @@ async function main(): Promise<void> {
   log(`connector ${PLATFORM_CONNECTOR} is RUNNING`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`platform-init failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runCommand('platform-init', main);

@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { checkCompatibility, checkHistory } from '../compat/check-compat';
-import { readSettings, runCommand, settings } from './settings';
+import { commandSettings, runCommand } from '@order-platform/topology';
+import { registryUrl } from './settings';
 
 const usage =
   'usage: contracts-check-compat [--base <git revision, default HEAD> | --history] [--schemas <folder, default schemas>]';
@@ -22,7 +23,7 @@ runCommand('contracts-check-compat', async () => {
     );
     return;
   }
-  const env = readSettings({ SCHEMA_REGISTRY_URL: settings.registryUrl });
+  const env = commandSettings({ SCHEMA_REGISTRY_URL: registryUrl });
   // The work tree around the current directory: pnpm --filter runs this inside the package.
   const repoDir = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   if (values.history) {

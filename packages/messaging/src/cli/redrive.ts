@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { redrive, type RedriveResult } from '../consumer/redrive';
+import { commandSettings } from '@order-platform/topology';
+import { z } from 'zod';
 import { createKafka, parseBrokers } from '../kafka-client';
 import { parseRedriveArgs, REDRIVE_USAGE, UsageError } from './redrive-args';
 
@@ -34,7 +36,7 @@ async function main(): Promise<number> {
     }
     // Unset, the native development stack's broker (./dev up), as pnpm replay does.
     try {
-      brokers = parseBrokers(process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`);
+      brokers = parseBrokers(commandSettings({ KAFKA_BROKERS: z.string() }).KAFKA_BROKERS);
     } catch (error) {
       throw new UsageError(`KAFKA_BROKERS: ${(error as Error).message}`);
     }

@@ -1,3 +1,5 @@
+import { commandSettings } from '@order-platform/topology';
+import { z } from 'zod';
 import { createKafka, createSchemaRegistry, migrateMessaging, parseBrokers } from '@order-platform/messaging';
 import { createPool, runMigrations } from '@order-platform/postgres';
 import { migrations } from '../db/migrations';
@@ -12,11 +14,13 @@ export function replayDependencies(
   env: NodeJS.ProcessEnv,
   connections: number,
 ): ReplayDependencies & { migrate(): Promise<void>; close(): Promise<void> } {
-  const databaseUrl =
-    env.DATABASE_URL ?? `postgres://views:views@127.0.0.1:${env.PG_PORT ?? '5432'}/platform`;
-  const brokers = env.KAFKA_BROKERS ?? `127.0.0.1:${env.KAFKA_PORT ?? '9092'}`;
-  const registryUrl =
-    env.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${env.REGISTRY_PORT ?? '8080'}/apis/ccompat/v7`;
+  const settings = commandSettings(
+    { DATABASE_URL: z.url(), KAFKA_BROKERS: z.string(), SCHEMA_REGISTRY_URL: z.url() },
+    { as: 'views', env },
+  );
+  const databaseUrl = settings.DATABASE_URL;
+  const brokers = settings.KAFKA_BROKERS;
+  const registryUrl = settings.SCHEMA_REGISTRY_URL;
   // A rebuild's bulk statements and its swap's locks may take long: no statement or lock
   // timeout here, only the platform's connection handling (a Postgres restart is logged,
   // not fatal).

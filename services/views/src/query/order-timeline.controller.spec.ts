@@ -5,6 +5,7 @@ import {
   type OrderTimeline,
   OrderTimelineController,
   PREPARING_MESSAGE,
+  preparingPage,
   statusHistory,
   type TimelineEvent,
 } from './order-timeline.controller';
@@ -91,17 +92,13 @@ describe('OrderTimelineController', () => {
     const controller = new OrderTimelineController(
       poolAnswering(orderTimelineView.version, { found: false, position }),
     );
-    expect(await controller.timeline(orderId)).toEqual({
-      orderId,
+    const page = await controller.timeline(orderId);
+    expect(page).toEqual(preparingPage(orderId, position));
+    expect(page).toMatchObject({
       preparing: true,
       status: 'PREPARING',
       message: PREPARING_MESSAGE,
-      items: [],
-      statusHistory: [],
-      shipments: [],
-      emails: [],
       events: [],
-      position,
     });
   });
 

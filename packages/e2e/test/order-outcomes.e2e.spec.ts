@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { DELIVERED_ORDER_PATH } from '@order-platform/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import { eventually, until } from '@order-platform/testing';
+import { TERMINAL_STATUSES } from '../src/client';
 import { emailKind } from './email-kind';
 import { useRunningSystem } from './system';
 
@@ -27,21 +29,23 @@ describe('an order, end to end', () => {
     expect(await kinds(orderId)).toEqual([...expected].sort());
   };
 
+  const place = (sku: string, quantity: number, paymentToken: string) =>
+    client().placeOrder({ items: [{ sku, quantity }], paymentToken });
+
+  /** Waits until the order is rejected or gets past validation; expects it rejected for `reason`. */
+  const expectRejected = async (placed: Promise<string>, reason: RegExp) => {
+    const orderId = await placed;
+    const order = await client().waitForStatus(orderId, ['REJECTED', 'VALIDATED', 'CONFIRMED', 'CANCELLED']);
+    expect(order.status).toBe('REJECTED');
+    expect(order.history.at(-1)?.reason).toMatch(reason);
+    return orderId;
+  };
+
   it('is delivered with one charge, one confirmation and one delivery email', async () => {
-    const orderId = await client().placeOrder({
-      items: [{ sku: 'SKU-TEA-001', quantity: 2 }],
-      paymentToken: 'tok_ok',
-    });
-    const order = await client().waitForStatus(orderId, ['DELIVERED', 'REJECTED', 'CANCELLED']);
+    const orderId = await place('SKU-TEA-001', 2, 'tok_ok');
+    const order = await client().waitForStatus(orderId, TERMINAL_STATUSES);
     expect(order.status, system.output()).toBe('DELIVERED');
-    expect(order.history.map((h) => h.to)).toEqual([
-      'PENDING',
-      'VALIDATED',
-      'CONFIRMED',
-      'DISPATCHED',
-      'IN_TRANSIT',
-      'DELIVERED',
-    ]);
+    expect(order.history.map((h) => h.to)).toEqual(DELIVERED_ORDER_PATH);
     expect(order.totalMinor).toBe(2 * 1250);
     expect((await client().charges(orderId)).charges).toHaveLength(1);
     await expectEmails(orderId, ['confirmed', 'delivered']);
@@ -49,11 +53,8 @@ describe('an order, end to end', () => {
 
   it('is cancelled when the card is declined: stock back, one cancellation email, no confirmation', async () => {
     const before = await client().stock('SKU-TRAY-010');
-    const orderId = await client().placeOrder({
-      items: [{ sku: 'SKU-TRAY-010', quantity: 3 }],
-      paymentToken: 'tok_declined',
-    });
-    const order = await client().waitForStatus(orderId, ['DELIVERED', 'REJECTED', 'CANCELLED']);
+    const orderId = await place('SKU-TRAY-010', 3, 'tok_declined');
+    const order = await client().waitForStatus(orderId, TERMINAL_STATUSES);
     expect(order.status).toBe('CANCELLED');
     expect(await client().stock('SKU-TRAY-010')).toBe(before);
     expect((await client().charges(orderId)).charges).toHaveLength(0);
@@ -61,10 +62,7 @@ describe('an order, end to end', () => {
   });
 
   it('is confirmed after the provider failed twice (tok_flaky), charged once', async () => {
-    const orderId = await client().placeOrder({
-      items: [{ sku: 'SKU-MUG-002', quantity: 1 }],
-      paymentToken: 'tok_flaky',
-    });
+    const orderId = await place('SKU-MUG-002', 1, 'tok_flaky');
     const order = await client().waitForStatus(orderId, [
       'CONFIRMED',
       'DISPATCHED',
@@ -78,41 +76,16 @@ describe('an order, end to end', () => {
   });
 
   it('is confirmed, charged once, when the provider answered too late the first time (tok_slow)', async () => {
-    const orderId = await client().placeOrder({
-      items: [{ sku: 'SKU-CUP-004', quantity: 1 }],
-      paymentToken: 'tok_slow',
-    });
+    const orderId = await place('SKU-CUP-004', 1, 'tok_slow');
     await client().waitForStatus(orderId, ['DELIVERED']);
     expect((await client().charges(orderId)).charges).toHaveLength(1);
   });
 
   it('is rejected over the total limit, and when out of stock, with a rejection email each', async () => {
-    const tooBig = await client().placeOrder({
-      items: [{ sku: 'SKU-RARE-012', quantity: 7 }],
-      paymentToken: 'tok_ok',
-    });
-    const rejected = await client().waitForStatus(tooBig, [
-      'REJECTED',
-      'VALIDATED',
-      'CONFIRMED',
-      'CANCELLED',
-    ]);
-    expect(rejected.status).toBe('REJECTED');
-    expect(rejected.history.at(-1)?.reason).toMatch(/limit/i);
+    const tooBig = await expectRejected(place('SKU-RARE-012', 7, 'tok_ok'), /limit/i);
 
     await client().setStock('SKU-GRND-006', 1);
-    const scarce = await client().placeOrder({
-      items: [{ sku: 'SKU-GRND-006', quantity: 2 }],
-      paymentToken: 'tok_ok',
-    });
-    const outOfStock = await client().waitForStatus(scarce, [
-      'REJECTED',
-      'VALIDATED',
-      'CONFIRMED',
-      'CANCELLED',
-    ]);
-    expect(outOfStock.status).toBe('REJECTED');
-    expect(outOfStock.history.at(-1)?.reason).toMatch(/stock/i);
+    const scarce = await expectRejected(place('SKU-GRND-006', 2, 'tok_ok'), /stock/i);
     expect(await client().stock('SKU-GRND-006')).toBe(1);
     await client().setStock('SKU-GRND-006', 100);
 

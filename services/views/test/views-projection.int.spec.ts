@@ -1,3 +1,4 @@
+import { DELIVERED_ORDER_PATH } from '@order-platform/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import { type DaySales, expectedSales, get, type Timeline, useViewsSystem } from './views.fixture';
 
@@ -10,14 +11,7 @@ describe('views: the live projection', () => {
 
     const delivered = sys.orders.find((o, i) => o.outcome === 'DELIVERED' && i % 3 === 0 && i % 4 === 1)!;
     const { body: timeline } = await get<Timeline>(sys.base, `/orders/${delivered.orderId}/timeline`);
-    expect(timeline.statusHistory.map((s) => s.status)).toEqual([
-      'PENDING',
-      'VALIDATED',
-      'CONFIRMED',
-      'DISPATCHED',
-      'IN_TRANSIT',
-      'DELIVERED',
-    ]);
+    expect(timeline.statusHistory.map((s) => s.status)).toEqual(DELIVERED_ORDER_PATH);
     const times = timeline.statusHistory.map((s) => Date.parse(s.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const requested = delivered.events.find((e) => e.topic === 'basket.order-requested.v1')!.event;

@@ -1,1 +1,2 @@
 export * from './event-builders';
+export * from './order-path';

@@ -1,5 +1,5 @@
 import { type TopicName, TOPICS } from '@order-platform/contracts';
-import { anEvent, aShipmentStatusChanged } from '@order-platform/contracts/testing';
+import { anEvent, aShipmentStatusChanged, DELIVERED_ORDER_PATH } from '@order-platform/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import { type OrderStatus, STATUS_RANK, statusAfter } from './order-status';
 
@@ -33,14 +33,7 @@ describe('statusAfter', () => {
 
 describe('STATUS_RANK', () => {
   it('grows along the happy path, so that the furthest status is the current one', () => {
-    const path: OrderStatus[] = [
-      'PENDING',
-      'VALIDATED',
-      'CONFIRMED',
-      'DISPATCHED',
-      'IN_TRANSIT',
-      'DELIVERED',
-    ];
+    const path: OrderStatus[] = [...DELIVERED_ORDER_PATH];
     const ranks = path.map((s) => STATUS_RANK[s]);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(new Set(ranks).size).toBe(path.length);

@@ -56,6 +56,8 @@ describe('the order service takes an order through its life', () => {
     // outbox would hold it now.
     await service.settled();
     expect(await service.outboxed(orderId, 'order.order-validated.v1')).toBe(1);
+    // The one row is on its way through CDC: wait for it, then count.
+    await service.waitForEvent(orderId, 'order.order-validated.v1');
     expect(service.eventsOf(orderId, 'order.order-validated.v1')).toHaveLength(1);
     expect(service.eventsOf(orderId, 'order.order-rejected.v1')).toHaveLength(0);
   });
@@ -148,6 +150,8 @@ describe('the order service takes an order through its life', () => {
     await service.handled('order.confirm-order-on-payment-processed', paid.eventId);
     await service.settled();
     expect(await service.outboxed(orderId, 'order.order-confirmed.v1')).toBe(1);
+    // The one row is on its way through CDC: wait for it, then count.
+    await service.waitForEvent(orderId, 'order.order-confirmed.v1');
     expect(service.eventsOf(orderId, 'order.order-confirmed.v1')).toHaveLength(1);
     const { rows } = await service.db.query<{ version: number }>(
       'select version from orders.orders where id = $1',
@@ -176,6 +180,8 @@ describe('the order service takes an order through its life', () => {
     // payment news waited in the retry topic meanwhile); either way it is confirmed once.
     await service.settled();
     expect(await service.outboxed(orderId, 'order.order-confirmed.v1')).toBe(1);
+    // The one row is on its way through CDC: wait for it, then count.
+    await service.waitForEvent(orderId, 'order.order-confirmed.v1');
     expect(service.eventsOf(orderId, 'order.order-confirmed.v1')).toHaveLength(1);
   });
 

@@ -90,6 +90,8 @@ describe('the order service follows shipments and guards its stock', () => {
     });
     await service.settled();
     expect(await service.outboxed(orderId, 'order.order-completed.v1')).toBe(1);
+    // The one row is on its way through CDC: wait for it, then count.
+    await service.waitForEvent(orderId, 'order.order-completed.v1');
     expect(service.eventsOf(orderId, 'order.order-completed.v1')).toHaveLength(1);
   });
 

@@ -1,25 +1,6 @@
 export * from './generated';
-export {
-  DEFAULT_PARTITIONS,
-  ENVELOPE_FIELDS,
-  TOPICS,
-  isTopicName,
-  subjectName,
-  topicForEventType,
-  topicSpec,
-  topicsConsumedBy,
-  topicsForEventType,
-  topicsProducedBy,
-  type AnyEvent,
-  type ConsumerName,
-  type EventEnvelope,
-  type EventOf,
-  type EventTypeName,
-  type ServiceName,
-  type TopicName,
-  type TopicOrdering,
-  type TopicSpec,
-} from './catalogue';
+// The catalogue is public as a whole: its topics, their specs and the types of their events.
+export * from './catalogue';
 export { registerSchemas, type ContractTopic, type RegisteredSchema } from './register/register-contracts';
 export {
   checkCompatibility,

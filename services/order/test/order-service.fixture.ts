@@ -87,6 +87,12 @@ export interface OrderServiceFixture {
   settled(): Promise<void>;
   /** The rows in the order service's outbox for the order on `topic`: what it published, or will. */
   outboxed(orderId: string, topic: OutputTopic): Promise<number>;
+  /**
+   * Expects the service to have emitted exactly one event of the order on `topic`, however
+   * often what caused it came: once it has settled, its outbox (all that ever reaches the
+   * topic) holds one row, and the topic, once that row has come through CDC, one event.
+   */
+  emittedOnce(orderId: string, topic: OutputTopic): Promise<void>;
   /** Resolves once the consumer group has recorded the message in its transactions table. */
   handled(group: string, eventId: string): Promise<string>;
   /** An order for `lines`, requested now. */
@@ -248,6 +254,12 @@ export function useOrderService(): OrderServiceFixture {
     handled,
     settled: settle,
     outboxed,
+    emittedOnce: async (orderId, topic) => {
+      await settle();
+      expect(await outboxed(orderId, topic)).toBe(1);
+      await waitForEvent(orderId, topic);
+      expect(eventsOf(orderId, topic)).toHaveLength(1);
+    },
     requestOrder,
     url,
     output: () => service?.output() ?? '',

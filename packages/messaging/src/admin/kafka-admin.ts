@@ -1,4 +1,5 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { LazyConnection } from '../lazy-connection';
 import { ensureTopics } from '../topics';
 
 /** A topic as the platform declares it: its partition count and topic-level configuration. */
@@ -30,9 +31,11 @@ export interface GroupPosition extends PartitionOffsets {
  * forget) lives here once, in positions(). The connection opens on first use.
  */
 export class KafkaAdmin {
-  private connected: Promise<Admin> | undefined;
+  private readonly connection: LazyConnection<Admin>;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(kafka: Kafka) {
+    this.connection = new LazyConnection(() => kafka.admin());
+  }
 
   /** The number of brokers and the controller's id: "does the cluster answer?". */
   async cluster(): Promise<{ brokers: number; controller: number | null }> {
@@ -139,21 +142,10 @@ export class KafkaAdmin {
   }
 
   async close(): Promise<void> {
-    const connected = this.connected;
-    this.connected = undefined;
-    if (connected) await (await connected.catch(() => undefined))?.disconnect();
+    await this.connection.close();
   }
 
   private admin(): Promise<Admin> {
-    if (!this.connected) {
-      const admin = this.kafka.admin();
-      const connecting = admin.connect().then(() => admin);
-      // A failed connect is not kept: the next call tries again.
-      connecting.catch(() => {
-        if (this.connected === connecting) this.connected = undefined;
-      });
-      this.connected = connecting;
-    }
-    return this.connected;
+    return this.connection.get();
   }
 }

@@ -44,11 +44,16 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
 }
 
 export function historyOf(headers: IHeaders | undefined): FailureRecord[] {
-  const text = headerText(headers, HEADERS.history);
+  return jsonListHeader<FailureRecord>(headers, HEADERS.history);
+}
+
+/** A header holding a JSON array (a history); missing or unreadable, an empty one. */
+export function jsonListHeader<T>(headers: IHeaders | undefined, name: string): T[] {
+  const text = headerText(headers, name);
   if (!text) return [];
   try {
     const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? (parsed as FailureRecord[]) : [];
+    return Array.isArray(parsed) ? (parsed as T[]) : [];
   } catch {
     return [];
   }

@@ -3,7 +3,7 @@ import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { KafkaAdmin } from '../admin/kafka-admin';
 import { type KafkaClient, kafkajsOf } from '../kafka-client';
 import { sleep } from './backoff';
-import { deadLetterTopicName, HEADERS, headerText, historyOf, retryTopicName } from './failure-topics';
+import { deadLetterTopicName, HEADERS, historyOf, jsonListHeader, retryTopicName } from './failure-topics';
 import { TransactionalMover } from './transactional-mover';
 
 export interface RedriveOptions {
@@ -199,7 +199,7 @@ async function pendingPartitions(
 /** The dead letter's headers for its retry topic: due now, first retry round, the redrive recorded. */
 export function redrivenHeaders(message: KafkaMessage, deadLetterTopic: string, partition: number): IHeaders {
   const headers: IHeaders = { ...message.headers };
-  const earlier = parseRedriveHistory(headerText(message.headers, HEADERS.redriveHistory));
+  const earlier = jsonListHeader<RedriveRecord>(message.headers, HEADERS.redriveHistory);
   const record: RedriveRecord = {
     time: new Date().toISOString(),
     deadLetterTopic,
@@ -210,16 +210,6 @@ export function redrivenHeaders(message: KafkaMessage, deadLetterTopic: string, 
   headers[HEADERS.attempt] = '1';
   headers[HEADERS.dueAt] = String(Date.now());
   return headers;
-}
-
-function parseRedriveHistory(text: string | undefined): RedriveRecord[] {
-  if (!text) return [];
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? (parsed as RedriveRecord[]) : [];
-  } catch {
-    return [];
-  }
 }
 
 function summarise(partition: number, message: KafkaMessage): RedrivenMessage {

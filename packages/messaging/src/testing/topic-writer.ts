@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { createProducer, type KafkaClient, kafkajsOf } from '../kafka-client';
+import { LazyConnection } from '../lazy-connection';
 
 /** A record to write: key and partition optional (the key picks the partition as Java's client does). */
 export interface WrittenRecord {
@@ -20,16 +21,24 @@ export interface TopicWriterOptions {
  * transactional id, each send() is one committed transaction (and leaves a commit marker).
  */
 export class TopicWriter {
-  private producer: Promise<Producer> | undefined;
+  private readonly producer: LazyConnection<Producer>;
 
   constructor(
-    private readonly kafka: KafkaClient,
+    kafka: KafkaClient,
     private readonly options: TopicWriterOptions = {},
-  ) {}
+  ) {
+    this.producer = new LazyConnection(() =>
+      createProducer(kafkajsOf(kafka), {
+        idempotent: true,
+        maxInFlightRequests: 1,
+        ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+      }),
+    );
+  }
 
   async send(topic: string, records: readonly WrittenRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const producer = await this.connected();
+    const producer = await this.producer.get();
     const messages = records.map((r) => ({
       key: r.key ?? null,
       value: r.value,
@@ -51,20 +60,6 @@ export class TopicWriter {
   }
 
   async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer) await (await producer.catch(() => undefined))?.disconnect();
-  }
-
-  private connected(): Promise<Producer> {
-    if (!this.producer) {
-      const producer = createProducer(kafkajsOf(this.kafka), {
-        idempotent: true,
-        maxInFlightRequests: 1,
-        ...(this.options.transactionalId ? { transactionalId: this.options.transactionalId } : {}),
-      });
-      this.producer = producer.connect().then(() => producer);
-    }
-    return this.producer;
+    await this.producer.close();
   }
 }

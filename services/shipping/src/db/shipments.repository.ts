@@ -102,7 +102,8 @@ export class ShipmentsRepository {
     );
   }
 
-  async findByOrderId(tx: PoolClient, orderId: string): Promise<StoredShipment | undefined> {
+  /** One read: the caller's transaction, or the pool itself. */
+  async findByOrderId(tx: Pick<PoolClient, 'query'>, orderId: string): Promise<StoredShipment | undefined> {
     const result = await tx.query<ShipmentRow>(`select ${COLUMNS} from shipments where order_id = $1`, [
       orderId,
     ]);

@@ -25,24 +25,19 @@ export class ShipmentsController {
 
   @Get(':orderId')
   async get(@Param('orderId', { schema: uuidParam('an order id') }) orderId: string): Promise<ShipmentView> {
-    const client = await this.pool.connect();
-    try {
-      const stored = await this.shipments.findByOrderId(client, orderId);
-      if (!stored) throw new NotFoundException(`no shipment for order ${orderId}`);
-      const s = stored.snapshot;
-      return {
-        shipmentId: s.shipmentId,
-        orderId: s.orderId,
-        carrier: s.carrier,
-        trackingNumber: s.trackingNumber,
-        status: s.status,
-        timeline: s.timeline.map((e) => ({ status: e.status, at: e.at.toISOString() })),
-        nextStatus: s.nextStatus,
-        nextDueAt: s.nextDueAt?.toISOString() ?? null,
-        version: s.version,
-      };
-    } finally {
-      client.release();
-    }
+    const stored = await this.shipments.findByOrderId(this.pool, orderId);
+    if (!stored) throw new NotFoundException(`no shipment for order ${orderId}`);
+    const s = stored.snapshot;
+    return {
+      shipmentId: s.shipmentId,
+      orderId: s.orderId,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      status: s.status,
+      timeline: s.timeline.map((e) => ({ status: e.status, at: e.at.toISOString() })),
+      nextStatus: s.nextStatus,
+      nextDueAt: s.nextDueAt?.toISOString() ?? null,
+      version: s.version,
+    };
   }
 }

@@ -7,7 +7,16 @@ import { registerContracts } from './register-contracts';
 
 /** Unset, each defaults to the native development stack's (compose sets them all). */
 const settings = {
-  KAFKA_BROKERS: z.string().min(1),
+  KAFKA_BROKERS: z.string().refine(
+    (value) => {
+      try {
+        return parseBrokers(value).length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected host:port[,host:port…]' },
+  ),
   SCHEMA_REGISTRY_URL: z.url(),
   KAFKA_CONNECT_URL: z.url(),
   CONNECT_DATABASE_HOST: z.string().min(1).default('127.0.0.1'),

@@ -34,9 +34,14 @@ describe('platform-init', () => {
     for (const spec of TOPICS) expect(subjects).toContain(spec.subject);
   });
 
-  it('refuses to run without its settings, naming them', async () => {
+  it('refuses to run with bad settings, naming each (unset, they default to the native stack)', async () => {
     const failure = await run(process.execPath, [join(__dirname, '../dist/main.js')], {
-      env: { PATH: process.env.PATH ?? '' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        KAFKA_BROKERS: ' ',
+        SCHEMA_REGISTRY_URL: 'not a url',
+        KAFKA_CONNECT_URL: 'not a url either',
+      },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toMatch(

@@ -114,6 +114,7 @@ describe('in step with the native stack (infra/native/conf)', () => {
       'transaction.state.log.replication.factor',
       'transaction.state.log.min.isr',
       'group.initial.rebalance.delay.ms',
+      'transaction.abort.timed.out.transaction.cleanup.interval.ms',
     ]) {
       expect(env.get(`KAFKA_${key.replaceAll('.', '_').toUpperCase()}`), key).toBe(native.get(key));
     }

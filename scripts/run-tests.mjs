@@ -20,21 +20,49 @@ const steps = [
   ['integration tests', 'pnpm', ['turbo', 'run', 'test:int', '--concurrency=1', '--continue']],
   ['end-to-end tests', 'pnpm', ['turbo', 'run', 'test:e2e', '--concurrency=1', '--continue']],
   ['fault-injection tests', 'pnpm', ['turbo', 'run', 'test:faults', '--concurrency=1', '--continue']],
+  // The whole system under docker compose, on host ports of its own (skipped without an engine).
+  ['compose tests', 'pnpm', ['turbo', 'run', 'test:compose', '--concurrency=1', '--continue']],
 ];
 
+// The harness's testcontainers path (packages/testing), on the project's own images: the
+// messaging integration tests again, where a Docker engine answers.
+const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
+if (engine || process.env.ORDER_PLATFORM_COMPOSE === 'required') {
+  steps.push([
+    'integration tests on testcontainers',
+    'pnpm',
+    ['--filter', '@order-platform/messaging', 'run', 'test:int'],
+    { ORDER_PLATFORM_STACK: 'testcontainers' },
+  ]);
+} else {
+  process.stdout.write(
+    'no Docker engine answers: the testcontainers run of the messaging tests is left out\n',
+  );
+}
+
 const failedSteps = [];
-for (const [label, command, args] of steps) {
+for (const [label, command, args, env = {}] of steps) {
   process.stdout.write(`\n=== ${label}: ${command} ${args.join(' ')}\n`);
   const started = Date.now();
   const result = spawnSync(command, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, REPORTS_DIR: reports },
+    env: { ...process.env, REPORTS_DIR: reports, ...env },
   });
   process.stdout.write(
     `=== ${label}: exit ${result.status ?? result.signal} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
   if (result.status !== 0) failedSteps.push(`${label} (${args.join(' ')})`);
+  // testcontainers' reaper image cannot be pulled here, so the run removes its own containers.
+  if (env.ORDER_PLATFORM_STACK === 'testcontainers') {
+    const tcLabel = 'label=org.testcontainers=true';
+    const ids = spawnSync('docker', ['ps', '-aq', '--filter', tcLabel], { encoding: 'utf8' }).stdout.split(
+      '\n',
+    );
+    if (ids.some(Boolean))
+      spawnSync('docker', ['rm', '-f', '-v', ...ids.filter(Boolean)], { stdio: 'ignore' });
+    spawnSync('docker', ['network', 'prune', '-f', '--filter', tcLabel], { stdio: 'ignore' });
+  }
 }
 
 let passed = 0;

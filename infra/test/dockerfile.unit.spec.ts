@@ -1,54 +1,69 @@
-// Static checks of the root Dockerfile and .dockerignore, and that the images and tools
-// they use are the versions infra/versions.env pins.
+// Static checks of the root Dockerfile and .dockerignore: every image from one base, the
+// versions infra/versions.env pins, the native stack's installer, and non-root users.
 import { describe, expect, it } from 'vitest';
-import {
-  dockerfile,
-  services,
-  splitImage,
-  stageNamed,
-  THIRD_PARTY_IMAGES,
-  version,
-} from './support/compose-model';
-import { readRepoFile, repoFileExists, stageArgDefault } from './support/repo-files';
+import { buildOf, dockerfile, services, stageNamed, version } from './support/compose-model';
+import { readRepoFile, repoFileExists } from './support/repo-files';
 
-describe('versions come from infra/versions.env', () => {
-  it.each(THIRD_PARTY_IMAGES)('$repository is tagged with $versionKey', ({ repository, versionKey }) => {
-    const tags = Object.values(services)
-      .map((svc) => (svc.image ? splitImage(svc.image) : undefined))
-      .filter((image) => image?.repository === repository)
-      .map((image) => image?.tag);
-
-    expect(tags).toEqual([version(versionKey)]);
+describe('every image from one base, with the versions of infra/versions.env', () => {
+  it('runs only images the project builds: no service names a registry image', () => {
+    const pulled = Object.entries(services)
+      .filter(([, svc]) => svc.build === undefined)
+      .map(([name, svc]) => `${name}: ${svc.image}`);
+    expect(pulled).toEqual([]);
+    for (const [name, svc] of Object.entries(services)) {
+      expect(svc.image, name).toMatch(/^order-platform\/[a-z-]+:local$/);
+    }
   });
 
-  it('pins every image to a tag other than latest', () => {
-    const unpinned = Object.entries(services)
-      .filter(([, svc]) => svc.image !== undefined)
-      .filter(([, svc]) => {
-        const { tag } = splitImage(svc.image as string);
-        return tag === undefined || tag === 'latest';
-      })
-      .map(([name]) => name);
-    expect(unpinned).toEqual([]);
-  });
-
-  it('defaults the Dockerfile NODE_VERSION to NODE_VERSION', () => {
-    expect(dockerfile.globalArgs.get('NODE_VERSION')).toBe(version('NODE_VERSION'));
-  });
-
-  it('builds and runs on node:${NODE_VERSION}-bookworm-slim only', () => {
+  it('builds every stage FROM ${BASE_IMAGE} (debian:bookworm-slim) or another stage', () => {
+    expect(dockerfile.globalArgs.get('BASE_IMAGE')).toBe('debian:bookworm-slim');
     const externalBases = dockerfile.stages
       .map((stage) => stage.from)
       .filter((from) => !dockerfile.stages.some((stage) => stage.name === from));
-    expect(new Set(externalBases)).toEqual(new Set(['node:${NODE_VERSION}-bookworm-slim']));
+    expect(new Set(externalBases)).toEqual(new Set(['${BASE_IMAGE}']));
   });
 
-  it('installs pnpm from npm at PNPM_VERSION', () => {
-    const base = dockerfile.stages.find((stage) => stageArgDefault(stage, 'PNPM_VERSION') !== undefined);
-    expect(base && stageArgDefault(base, 'PNPM_VERSION')).toBe(version('PNPM_VERSION'));
+  it('has a target for every image compose builds', () => {
+    const targets = new Set(Object.keys(services).map((name) => buildOf(name).target));
+    expect([...targets].filter((target) => !stageNamed(target ?? ''))).toEqual([]);
+  });
+
+  it('installs Node, npm and pnpm from the npm registry at the versions of infra/versions.env', () => {
+    const node = stageNamed('node');
+    expect(node?.instructions).toContain('COPY infra/versions.env infra/docker/install-node.sh /tmp/node/');
+    const script = readRepoFile('infra', 'docker', 'install-node.sh');
+    for (const name of ['NODE_VERSION', 'NPM_VERSION', 'PNPM_VERSION']) {
+      expect(script, name).toContain(`"$${name}"`);
+      version(name);
+    }
+  });
+
+  it('downloads the stack components with the native stack’s own installer (devstack install)', () => {
     expect(
-      base?.instructions.some((step) => /npm install --global "?pnpm@\$\{PNPM_VERSION\}"?/.test(step)),
+      stageNamed('installer')?.instructions.some((step) =>
+        step.includes('node packages/devstack/dist/cli.js install kafka connect registry smtp'),
+      ),
     ).toBe(true);
+    const postgres = stageNamed('postgres')?.instructions.join('\n') ?? '';
+    expect(postgres).toContain('. /tmp/versions.env');
+    expect(postgres).toContain('"postgresql-${POSTGRES_MAJOR}"');
+  });
+
+  it('runs every image as a user other than root', () => {
+    const runtime = new Set(Object.keys(services).map((name) => buildOf(name).target));
+    for (const target of runtime) {
+      const users = stageNamed(target ?? '')?.instructions.filter((step) => step.startsWith('USER ')) ?? [];
+      expect(users.at(-1), target).toMatch(/^USER (node|app|postgres)$/);
+    }
+  });
+
+  it('orders the stages for the classic builder: only deploy needs SERVICE, and it comes last but one', () => {
+    const names = dockerfile.stages.map((stage) => stage.name);
+    expect(names.slice(-2)).toEqual(['deploy', 'service']);
+    const needsService = dockerfile.stages
+      .filter((stage) => stage.instructions.some((step) => /test -n "\$\{SERVICE\}"/.test(step)))
+      .map((stage) => stage.name);
+    expect(needsService).toEqual(['deploy']);
   });
 
   it('agrees with the root package.json packageManager field, when there is one', () => {

@@ -34,6 +34,7 @@ export interface AppProcess {
   port: number;
   /** Its Postgres role; undefined for the processes without a database of their own. */
   dbRole: string | undefined;
+  portSetting: { variable: string; fallback: number };
   /** Exactly the settings the native stack gives it, so exactly what compose must give it. */
   settings: string[];
 }
@@ -42,6 +43,7 @@ export interface AppProcess {
 export const PROCESSES: AppProcess[] = Object.values(processes).map((p) => ({
   name: p.name,
   port: p.port.fallback,
+  portSetting: p.port,
   dbRole: p.databaseRole,
   settings: Object.keys(processEnv(p.name, {}, '/data')).sort(),
 }));
@@ -61,14 +63,6 @@ export const INIT_SETTINGS = [
   'CONNECT_DATABASE_HOST',
 ];
 
-export const THIRD_PARTY_IMAGES = [
-  { repository: 'postgres', versionKey: 'POSTGRES_MAJOR' },
-  { repository: 'apache/kafka', versionKey: 'KAFKA_VERSION' },
-  { repository: 'quay.io/debezium/connect', versionKey: 'DEBEZIUM_VERSION' },
-  { repository: 'apicurio/apicurio-registry', versionKey: 'APICURIO_VERSION' },
-  { repository: 'maildev/maildev', versionKey: 'MAILDEV_VERSION' },
-] as const;
-
 export const HOST_PORTS: Record<string, number[]> = {
   postgres: [5432],
   kafka: [9092],
@@ -77,15 +71,6 @@ export const HOST_PORTS: Record<string, number[]> = {
   maildev: [1025, 1080],
   ...Object.fromEntries(PROCESSES.map((p) => [p.name, [p.port]])),
 };
-
-export function splitImage(image: string): { repository: string; tag: string | undefined } {
-  const at = image.indexOf('@');
-  const name = at === -1 ? image : image.slice(0, at);
-  const colon = name.lastIndexOf(':');
-  // A colon before the last slash belongs to a registry host (host:port/repo).
-  if (colon === -1 || colon < name.lastIndexOf('/')) return { repository: name, tag: undefined };
-  return { repository: name.slice(0, colon), tag: name.slice(colon + 1) };
-}
 
 export function dependenciesOf(svc: ComposeService): Record<string, { condition?: string }> {
   const deps = svc.depends_on;

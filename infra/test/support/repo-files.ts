@@ -89,9 +89,24 @@ export function readComposeText(): string {
   return readRepoFile('docker-compose.yml');
 }
 
-/** docker-compose.yml as compose sees it: YAML anchors resolved and `<<` merge keys applied. */
+/** Every `${NAME…}` interpolation of a compose text (comments included). */
+export function composeVariables(text: string): { name: string; fallback: string | undefined }[] {
+  return [...text.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g)].map((m) => ({
+    name: m[1] as string,
+    fallback: m[2],
+  }));
+}
+
+/**
+ * docker-compose.yml as compose sees it when no variable is set: every `${NAME:-default}`
+ * replaced by its default, YAML anchors resolved and `<<` merge keys applied.
+ */
 export function loadCompose(): ComposeFile {
-  return parseYaml(readComposeText(), { merge: true }) as ComposeFile;
+  const text = readComposeText().replace(
+    /(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_all, _name: string, fallback: string | undefined) => fallback ?? '',
+  );
+  return parseYaml(text, { merge: true }) as ComposeFile;
 }
 
 /** `environment` in either compose form (map or list of KEY=VALUE), as strings. */
@@ -122,23 +137,41 @@ export function buildArgsOf(build: ComposeBuild): Map<string, string> {
   return args;
 }
 
-/** Host ports a service publishes, mapped to the container ports they lead to. */
-export function publishedPortsOf(service: ComposeService): Map<number, number> {
-  const ports = new Map<number, number>();
+export interface PublishedPort {
+  /** The host address it is published on; undefined for every interface. */
+  hostIp: string | undefined;
+  host: number;
+  container: number;
+}
+
+/** The ports a service publishes: `[host_ip:]host:container[/protocol]` or the long form. */
+export function publishedOf(service: ComposeService): PublishedPort[] {
+  const published: PublishedPort[] = [];
   for (const entry of service.ports ?? []) {
     if (typeof entry === 'object') {
       if (entry.published !== undefined && entry.target !== undefined) {
-        ports.set(Number(entry.published), Number(entry.target));
+        const hostIp = (entry as { host_ip?: string }).host_ip;
+        published.push({ hostIp, host: Number(entry.published), container: Number(entry.target) });
       }
       continue;
     }
-    // [host_ip:]host:container[/protocol]; a bare container port publishes nothing fixed.
+    // A bare container port publishes nothing fixed.
     const parts = String(entry)
       .replace(/\/\w+$/, '')
       .split(':');
-    if (parts.length >= 2) ports.set(Number(parts[parts.length - 2]), Number(parts[parts.length - 1]));
+    if (parts.length < 2) continue;
+    published.push({
+      hostIp: parts.length > 2 ? parts.slice(0, -2).join(':') : undefined,
+      host: Number(parts[parts.length - 2]),
+      container: Number(parts[parts.length - 1]),
+    });
   }
-  return ports;
+  return published;
+}
+
+/** Host ports a service publishes, mapped to the container ports they lead to. */
+export function publishedPortsOf(service: ComposeService): Map<number, number> {
+  return new Map(publishedOf(service).map((p) => [p.host, p.container]));
 }
 
 export function commandWords(value: string | string[] | undefined): string[] {

@@ -11,6 +11,8 @@ describe('the CLI arguments', () => {
   it('reads every command', () => {
     expect(parse('up')).toEqual({ cmd: 'up', names: [] });
     expect(parse('up kafka connect kafka')).toEqual({ cmd: 'up', names: ['kafka', 'connect'] });
+    expect(parse('install connect smtp')).toEqual({ cmd: 'install', names: ['connect', 'smtp'] });
+    expect(() => parse('install basket')).toThrow(/unknown component 'basket'/);
     expect(parse('down --wipe kafka')).toEqual({ cmd: 'down', names: ['kafka'], wipe: true });
     expect(parse('logs basket -f')).toEqual({ cmd: 'logs', name: 'basket', follow: true });
     expect(parse('kill kafka')).toEqual({ cmd: 'kill', name: 'kafka', signal: 'SIGKILL' });

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 export type Command =
   | { cmd: 'help' }
   | { cmd: 'up'; names: string[] }
+  | { cmd: 'install'; names: string[] }
   | { cmd: 'down'; names: string[]; wipe: boolean }
   | { cmd: 'status' }
   | { cmd: 'logs'; name: string; follow: boolean }
@@ -16,6 +17,7 @@ export type Command =
 export const usage = `devstack: the native stack's one supervisor (one daemon per STACK_DIR)
 
   devstack up [component...]             install what is missing, start, wait until ready, provision
+  devstack install [component...]        only download what is missing into ORDER_PLATFORM_CACHE (the images do this too)
   devstack down [component...] [--wipe]  stop (reverse dependency order); --wipe deletes the data too
   devstack status                        state, pid, restarts, ports, resident memory of everything supervised
   devstack logs <name> [-f]              the end of a component's log (-f: follow it)
@@ -82,6 +84,8 @@ export function parseArgs(argv: readonly string[], known: KnownNames): Command {
     case 'up':
       if (args.includes('--wipe')) throw new UsageError('--wipe is an option of down');
       return { cmd: 'up', names: stackNames(args, known) };
+    case 'install':
+      return { cmd: 'install', names: stackNames(args, known) };
     case 'down': {
       const wipe = args.includes('--wipe');
       return {

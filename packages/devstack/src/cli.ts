@@ -87,6 +87,15 @@ async function run(command: Command, ctx: StackContext): Promise<number> {
     case 'up':
       await stack().up(command.names);
       return 0;
+    case 'install':
+      // No daemon: the same install hooks `up` runs, and nothing started (docker builds).
+      for (const c of stackComponents(ctx).filter(
+        (c) => command.names.length === 0 || command.names.includes(c.name),
+      )) {
+        await c.install();
+        output.log(`${c.name}: installed`);
+      }
+      return 0;
     case 'down':
       await stack().down(command.names, { wipe: command.wipe });
       return 0;

@@ -44,6 +44,12 @@ export function runCommand(
     });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
+    // A command that exits without reading its stdin (java -version) closes the pipe first:
+    // the EPIPE that the write then meets is not an error of the command's, and unhandled
+    // it would crash the whole process.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -6,7 +6,9 @@
  * First it tops the catalogue topics up to at least --events records with a mixed workload
  * (whole order lives: 70% delivered, 15% cancelled, 15% rejected; about nine events an
  * order), published as the services' outboxes would. They stay: the topics keep every
- * event, and the live views (if the views service runs) project them too. Then it runs
+ * event. Synthetic orders must never reach a running system (payment would charge them at
+ * the provider), so it refuses to publish while any consumer group is assigned one of
+ * those topics: run it on a stack with the services stopped. Then it runs
  * each view's replay as `pnpm replay` does (read from offset 0 into new tables, catch up
  * with the live view, swap) and prints the records read, the events handled and the rate.
  * Addresses come from DATABASE_URL, KAFKA_BROKERS and SCHEMA_REGISTRY_URL, defaulting to
@@ -52,6 +54,15 @@ async function main(): Promise<void> {
     if (have < EVENTS) {
       const orders = mixedWorkload(Math.ceil((EVENTS - have) / 8.5), Date.now() - 86_400_000);
       const events = orders.flatMap((o) => o.events);
+      const topics = [...new Set(events.map((e) => e.topic))];
+      const readers = await deps.kafka.withAdmin((admin) => admin.readersOf(topics));
+      if (readers.length > 0) {
+        throw new Error(
+          `refusing to publish synthetic orders into topics that running consumers read (${readers
+            .map((r) => `${r.groupId}: ${r.topics.join(', ')}`)
+            .join('; ')}): stop the services first (./dev services down), or run it on a stack of its own`,
+        );
+      }
       const publisher = new EventBus({
         kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
         schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8080/apis/ccompat/v7',

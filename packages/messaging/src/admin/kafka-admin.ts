@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { AssignerProtocol, ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { LazyConnection } from '../lazy-connection';
 import { ensureTopics } from '../topics';
 
@@ -133,6 +133,29 @@ export class KafkaAdmin {
   async groupState(groupId: string): Promise<string> {
     const { groups } = await (await this.admin()).describeGroups([groupId]);
     return groups[0]?.state ?? 'Dead';
+  }
+
+  /**
+   * The consumer groups whose members are assigned any of `topics` now, with those topics:
+   * whoever would act on a record written there. Groups without members are left out.
+   */
+  async readersOf(topics: readonly string[]): Promise<{ groupId: string; topics: string[] }[]> {
+    const admin = await this.admin();
+    const wanted = new Set(topics);
+    const ids = (await admin.listGroups()).groups
+      .filter((g) => g.protocolType === 'consumer')
+      .map((g) => g.groupId);
+    if (ids.length === 0) return [];
+    const readers: { groupId: string; topics: string[] }[] = [];
+    for (const group of (await admin.describeGroups(ids)).groups) {
+      const read = new Set<string>();
+      for (const member of group.members) {
+        const assigned = AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {};
+        for (const topic of Object.keys(assigned)) if (wanted.has(topic)) read.add(topic);
+      }
+      if (read.size > 0) readers.push({ groupId: group.groupId, topics: [...read].sort() });
+    }
+    return readers.sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
   /** Deletes the group (its committed offsets); a group that does not exist is no error. */

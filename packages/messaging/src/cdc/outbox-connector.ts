@@ -77,6 +77,12 @@ export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string,
     'table.include.list': o.tables.join(','),
     // Outbox rows are events to deliver from now on, not state to snapshot.
     'snapshot.mode': 'no_data',
+    // How long the task gathers changes before it hands them to Connect: Debezium waits the
+    // whole interval unless a full batch comes first, and every hop of an order passes
+    // through here, so the default (500 ms) added a quarter of a second per hop on average.
+    // Measured idle on 2 cores, Connect's CPU per poll interval: 500 ms 1.7 % of a core,
+    // 100 ms 4.3 %, 50 ms 7.1 %, 20 ms 11.5 %.
+    'poll.interval.ms': '100',
     // The slot only advances when Debezium confirms an LSN it has received, and it
     // receives only changes of published tables. While no outbox row is written (and other
     // databases of the cluster keep writing WAL) the slot would pin WAL, so each heartbeat

@@ -111,10 +111,18 @@ describe('in step with the native stack (infra/native/conf)', () => {
     }
   });
 
-  it('configures Postgres replication alike', () => {
+  it('configures Postgres replication and the benchmark\'s bookkeeping alike', () => {
     const native = nativeConf('postgresql.conf');
     const command = commandWords(service('postgres').command);
-    for (const key of ['wal_level', 'max_replication_slots', 'max_wal_senders', 'max_slot_wal_keep_size']) {
+    for (const key of [
+      'wal_level',
+      'max_replication_slots',
+      'max_wal_senders',
+      'max_slot_wal_keep_size',
+      'track_commit_timestamp',
+      'shared_preload_libraries',
+      'pg_stat_statements.track',
+    ]) {
       expect(command, key).toContain(`${key}=${native.get(key)}`);
     }
   });

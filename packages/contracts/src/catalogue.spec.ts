@@ -37,6 +37,7 @@ describe('topic catalogue', () => {
       expect(t.partitions).toBeGreaterThan(1);
       expect(t.subject).toBe(`${t.topic}-value`);
       expect(t.config['retention.ms']).toBe('-1');
+      expect(t.config['message.timestamp.type']).toBe('LogAppendTime');
     },
   );
 

@@ -78,8 +78,15 @@ export const DEFAULT_PARTITIONS = 6;
  * Views are rebuilt by replaying every topic from offset 0, so no event may ever expire.
  * (This also bounds housekeeping: a transactions-table row must outlive its message's
  * chance of redelivery, see ARCHITECTURE "Correctness notes".)
+ * A record's timestamp is when the broker appended it (LogAppendTime), not when Debezium
+ * read the row: the system benchmark splits each hop there, outbox commit → in Kafka →
+ * consumer commit. No consumer reads record timestamps; events carry their own occurredAt.
  */
-const TOPIC_CONFIG = { 'retention.ms': '-1', 'cleanup.policy': 'delete' } as const;
+const TOPIC_CONFIG = {
+  'retention.ms': '-1',
+  'cleanup.policy': 'delete',
+  'message.timestamp.type': 'LogAppendTime',
+} as const;
 
 interface Routing {
   producer: ServiceName;

@@ -22,7 +22,8 @@ export interface RegisterResult {
 }
 
 /**
- * Creates the topics that do not exist yet, with their partition counts and configuration.
+ * Creates the topics that do not exist yet, with their partition counts and configuration,
+ * and brings an existing topic's configuration to the catalogue's (it owns the whole set).
  * An existing topic whose partition count differs from the catalogue's is an error, never
  * "fixed": adding partitions moves keys to other partitions, and with them an order's
  * events away from their history.
@@ -30,7 +31,7 @@ export interface RegisterResult {
 export async function createTopics(
   kafka: KafkaClient,
   topics: readonly ContractTopic[] = TOPICS,
-): Promise<{ created: string[]; existing: string[] }> {
+): Promise<{ created: string[]; existing: string[]; reconfigured: string[] }> {
   return kafka.withAdmin(async (admin) => {
     const counts = await admin.partitionCounts(topics.map((t) => t.topic));
     const existing = topics.filter((t) => counts.has(t.topic));
@@ -45,10 +46,18 @@ export async function createTopics(
         );
       }
     }
+    const reconfigured: string[] = [];
+    for (const t of existing) {
+      const actual = await admin.topicConfig(t.topic);
+      // Broker-wide settings (server.properties) show up too: compare the catalogue's only.
+      if (Object.entries(t.config).every(([name, value]) => actual[name] === value)) continue;
+      await admin.setTopicConfig(t.topic, t.config);
+      reconfigured.push(t.topic);
+    }
     const created = await admin.ensureTopics(
       topics.map((t) => ({ topic: t.topic, partitions: t.partitions, config: t.config })),
     );
-    return { created, existing: existing.map((t) => t.topic) };
+    return { created, existing: existing.map((t) => t.topic), reconfigured };
   });
 }
 
@@ -58,8 +67,14 @@ export async function registerContracts(options: RegisterOptions): Promise<Regis
   const log = options.log ?? (() => undefined);
   const schemas = await registerSchemas(options.registryUrl, topics);
   for (const s of schemas) log(`schema ${s.subject}: id ${s.id}`);
-  const { created, existing } = await createTopics(options.kafka, topics);
-  for (const t of topics)
-    log(`topic ${t.topic}: ${created.includes(t.topic) ? 'created' : 'exists'}, ${t.partitions} partitions`);
+  const { created, existing, reconfigured } = await createTopics(options.kafka, topics);
+  for (const t of topics) {
+    const state = created.includes(t.topic)
+      ? 'created'
+      : reconfigured.includes(t.topic)
+        ? 'exists, configuration updated'
+        : 'exists';
+    log(`topic ${t.topic}: ${state}, ${t.partitions} partitions`);
+  }
   return { schemas, createdTopics: created, existingTopics: existing };
 }

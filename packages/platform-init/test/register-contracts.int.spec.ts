@@ -63,7 +63,7 @@ describe('registering the contracts', () => {
     for (const t of topics) expect(counts.get(t.topic), t.topic).toBe(t.partitions);
     expect(Math.min(...topics.map((t) => t.partitions))).toBeGreaterThan(1);
     const config = await kafka.withAdmin((admin) => admin.topicConfig(topics[0]!.topic));
-    expect(config['retention.ms']).toBe('-1');
+    expect(config).toMatchObject(topics[0]!.config);
 
     const second = await registerContracts({
       registryUrl: stack.schemaRegistryUrl,
@@ -105,6 +105,21 @@ describe('registering the contracts', () => {
     const [registered] = await registerSchemas(stack.schemaRegistryUrl, [{ ...t!, subject }]);
     expect(registered!.id).toBeGreaterThan(0);
     expect(await rest.compatibility(subject)).toBe('BACKWARD');
+  });
+
+  it("brings an existing topic's configuration to the catalogue's (a topic made before a setting was added)", async () => {
+    const topic = uniqueName('contracts_old_config');
+    extraTopics.push(topic);
+    const old = { 'retention.ms': '-1', 'cleanup.policy': 'delete' };
+    await kafka.withAdmin((admin) => admin.ensureTopics([{ topic, partitions: 6, config: old }]));
+    const spec = { ...topics[0]!, topic };
+    expect(await kafka.withAdmin((admin) => admin.topicConfig(topic))).not.toHaveProperty(
+      'message.timestamp.type',
+    );
+
+    expect(await createTopics(kafka, [spec])).toEqual({ created: [], existing: [topic], reconfigured: [topic] });
+    expect(await kafka.withAdmin((admin) => admin.topicConfig(topic))).toMatchObject(spec.config);
+    expect(await createTopics(kafka, [spec])).toEqual({ created: [], existing: [topic], reconfigured: [] });
   });
 
   it('refuses to touch a topic whose partition count differs from the catalogue', async () => {

@@ -81,6 +81,25 @@ export class KafkaAdmin {
     return Object.fromEntries(entries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]));
   }
 
+  /**
+   * Sets the topic's own configuration to exactly `config` (values not named go back to the
+   * broker's defaults): for topics whose configuration a catalogue owns whole.
+   */
+  async setTopicConfig(topic: string, config: Readonly<Record<string, string>>): Promise<void> {
+    await (
+      await this.admin()
+    ).alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
+  }
+
   async deleteTopics(topics: readonly string[]): Promise<void> {
     await (await this.admin()).deleteTopics({ topics: [...topics] });
   }

@@ -111,7 +111,7 @@ describe('in step with the native stack (infra/native/conf)', () => {
     }
   });
 
-  it('configures Postgres replication and the benchmark\'s bookkeeping alike', () => {
+  it("configures Postgres replication and the benchmark's bookkeeping alike", () => {
     const native = nativeConf('postgresql.conf');
     const command = commandWords(service('postgres').command);
     for (const key of [

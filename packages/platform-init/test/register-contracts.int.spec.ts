@@ -117,7 +117,11 @@ describe('registering the contracts', () => {
       'message.timestamp.type',
     );
 
-    expect(await createTopics(kafka, [spec])).toEqual({ created: [], existing: [topic], reconfigured: [topic] });
+    expect(await createTopics(kafka, [spec])).toEqual({
+      created: [],
+      existing: [topic],
+      reconfigured: [topic],
+    });
     expect(await kafka.withAdmin((admin) => admin.topicConfig(topic))).toMatchObject(spec.config);
     expect(await createTopics(kafka, [spec])).toEqual({ created: [], existing: [topic], reconfigured: [] });
   });

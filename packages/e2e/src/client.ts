@@ -260,8 +260,10 @@ export class PlatformClient {
     return (await call<{ available: number }>(`${this.endpoints.order}/admin/stock/${sku}`)).available;
   }
 
-  /** The provider simulator's own record of charges for an order. */
-  async charges(orderId: string): Promise<{ charges: unknown[] }> {
+  /** The provider simulator's own record of charges for an order, and of every attempt at one. */
+  async charges(
+    orderId: string,
+  ): Promise<{ charges: unknown[]; attempts: { attempt: number; result: string; at: string }[] }> {
     return call(`${this.endpoints.provider}/charges?orderId=${encodeURIComponent(orderId)}`);
   }
 

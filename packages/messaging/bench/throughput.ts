@@ -21,8 +21,11 @@ import { Partitioners } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { ConsumerRunner, createKafka, migrateMessaging } from '../src';
 import { kafkajsOf } from '../src/kafka-client';
+import { timeConsume, timeProduce } from '../src/bench/kafka-ceiling';
 
 const { values: args } = parseArgs({
+  // pnpm passes the `--` of `pnpm bench -- --messages ...` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     messages: { type: 'string', default: '30000' },
     partitions: { type: 'string', default: '6' },
@@ -69,22 +72,12 @@ async function until(condition: () => boolean, what: string, timeoutMs = 600_000
 }
 
 async function rawConsume(topic: string, decode: boolean): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `${name}.raw${decode ? '-decode' : ''}`, maxWaitTimeInMs: 100 });
-  let count = 0;
-  let last = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (decode) for (const message of batch.messages) await registry.decode(message.value!);
-      count += batch.messages.length;
-      last = performance.now();
-    },
+  return timeConsume(kafka, {
+    topic,
+    groupId: `${name}.raw${decode ? '-decode' : ''}`,
+    count: MESSAGES,
+    ...(decode ? { each: (value: Buffer | null) => registry.decode(value!) } : {}),
   });
-  const first = performance.now();
-  await until(() => count >= MESSAGES, 'raw consumption');
-  await consumer.disconnect();
-  return last - first;
 }
 
 async function runnerConsume(topic: string, pool: Pool, batchSize: number): Promise<number> {
@@ -118,41 +111,24 @@ async function runnerConsume(topic: string, pool: Pool, batchSize: number): Prom
 
 async function produce1k(topic: string): Promise<{ plain: number; txBatch: number; txEach: number }> {
   const payload = randomBytes(1024);
-  const messages = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ key: `k${i % 100}`, value: payload }));
-  const plain = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await plain.connect();
-  let start = performance.now();
-  for (let sent = 0; sent < PRODUCE; sent += SEND_SIZE)
-    await plain.send({ topic, acks: -1, messages: messages(SEND_SIZE) });
-  const plainMs = performance.now() - start;
-  await plain.disconnect();
-
-  const tx = kafka.producer({
+  const message = (i: number) => ({ key: `k${i % 100}`, value: payload });
+  const plain = await timeProduce(kafka, { topic, count: PRODUCE, sendSize: SEND_SIZE, message });
+  const txBatch = await timeProduce(kafka, {
+    topic,
+    count: PRODUCE,
+    sendSize: SEND_SIZE,
     transactionalId: `${name}.bench`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    retry: { initialRetryTime: 20, maxRetryTime: 1000, retries: 10 },
-    createPartitioner: Partitioners.DefaultPartitioner,
+    message,
   });
-  await tx.connect();
-  start = performance.now();
-  for (let sent = 0; sent < PRODUCE; sent += SEND_SIZE) {
-    const t = await tx.transaction();
-    await t.send({ topic, messages: messages(SEND_SIZE) });
-    await t.commit();
-  }
-  const txBatchMs = performance.now() - start;
   const each = Math.min(PRODUCE, 500);
-  start = performance.now();
-  for (let sent = 0; sent < each; sent++) {
-    const t = await tx.transaction();
-    await t.send({ topic, messages: messages(1) });
-    await t.commit();
-  }
-  const txEachMs = ((performance.now() - start) / each) * PRODUCE;
-  await tx.disconnect();
-  return { plain: plainMs, txBatch: txBatchMs, txEach: txEachMs };
+  const txEachMs = await timeProduce(kafka, {
+    topic,
+    count: each,
+    sendSize: 1,
+    transactionalId: `${name}.bench`,
+    message,
+  });
+  return { plain, txBatch, txEach: (txEachMs / each) * PRODUCE };
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,11 @@ export interface ReadRecord {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /**
+   * The record's timestamp, ms since the epoch: when the broker appended it on a topic with
+   * message.timestamp.type=LogAppendTime, otherwise the producer's create time.
+   */
+  timestamp: number;
 }
 
 export interface TopicReaderOptions {
@@ -38,6 +43,8 @@ const SENTINEL = 'x-reader-sentinel';
  */
 export class TopicReader {
   readonly records: ReadRecord[] = [];
+  /** The reader's throwaway consumer group, for whoever wants to delete it after stop(). */
+  readonly groupId = `reader-${randomUUID()}`;
   private readonly consumer: Consumer;
   private readonly sentinels = new Map<string, number>();
 
@@ -47,7 +54,7 @@ export class TopicReader {
     private readonly options: TopicReaderOptions = {},
   ) {
     this.consumer = kafkajsOf(kafka).consumer({
-      groupId: `reader-${randomUUID()}`,
+      groupId: this.groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 250,
     });
@@ -65,6 +72,7 @@ export class TopicReader {
           key: message.key?.toString() ?? null,
           value: message.value,
           headers: headersOf(message.headers),
+          timestamp: Number(message.timestamp),
         };
         const sentinel = record.headers[SENTINEL];
         if (sentinel !== undefined) {

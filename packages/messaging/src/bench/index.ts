@@ -1,0 +1,1 @@
+export { kafkaCeiling, type KafkaCeiling, type KafkaCeilingOptions } from './kafka-ceiling';

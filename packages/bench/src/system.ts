@@ -2,7 +2,7 @@
 /**
  * The system benchmark, against a running system (./dev up):
  *
- *   pnpm bench:system [--rates 5,10,20,40,80] [--step-seconds 30] [--no-ceilings] [--json file]
+ *   pnpm bench:system [--rates 5,10,20,40,80] [--step-seconds 30] [--no-ceilings] [--keep-going] [--json file]
  *
  * 1. Idle: every process's CPU while nothing happens.
  * 2. Ceilings, on the same machine in the same run: Postgres (pgbench replaying the SQL of
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'pg-clients': { type: 'string', default: '8' },
     'pg-seconds': { type: 'string', default: '20' },
     'cdc-rate': { type: 'string', default: '200' },
+    'keep-going': { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -55,7 +56,8 @@ if (values.help) {
   process.stdout.write(
     'usage: pnpm bench:system [--rates 5,10,20,40,80] [--step-seconds 30] [--idle-seconds 20] [--token tok_ok]\n' +
       '         [--p99-limit 1000] [--drain-timeout 120] [--no-ceilings] [--pg-clients 8] [--pg-seconds 20]\n' +
-      '         [--cdc-rate 200] [--json results.json]\n',
+      '         [--cdc-rate 200] [--keep-going] [--json results.json]\n' +
+      'Steps up through --rates until a step is not sustained (--keep-going runs every step).\n',
   );
   process.exit(0);
 }
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
       report.verdict = stepVerdict(report, { p99LimitMs, finishedLimitMs: baseline + backlogSlackMs });
       results.steps.push(report);
       printStep(out, report, results.ceilings);
-      if (!report.verdict.sustained) {
+      if (!report.verdict.sustained && !values['keep-going']) {
         out(`stopping: ${report.verdict.reasons.join('; ')}`);
         break;
       }

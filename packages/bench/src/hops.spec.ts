@@ -83,6 +83,7 @@ describe('whether a step was sustained', () => {
       failures: [],
       skipped: 0,
       finished: 300,
+      statuses: new Map([['DELIVERED', 300]]),
       drainSeconds: 12,
       checkoutHttp: spread([10]),
       hops: { ...hops, checkoutToConfirmed: spread([90, 200]), checkoutToFinished: spread([13_000]) },

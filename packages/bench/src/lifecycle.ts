@@ -39,6 +39,18 @@ export async function progressOf(db: Pool, orderIds: readonly string[]): Promise
   return { orders: orderIds.length, finished, statuses };
 }
 
+/**
+ * Gives each SKU at least `units` in stock, so that a step measures orders that go through
+ * rather than rejections for want of stock (earlier runs use it up). Writes the order
+ * service's stock table directly: its admin API is off outside tests.
+ */
+export async function ensureStock(db: Pool, skus: readonly string[], units: number): Promise<void> {
+  await db.query('update orders.stock set available = greatest(available, $2) where sku = any($1::text[])', [
+    skus,
+    units,
+  ]);
+}
+
 export interface OutboxRow {
   service: string;
   eventId: string;

@@ -17,7 +17,15 @@ export interface OpenLoopResult {
   skipped: number;
 }
 
-const SKUS = ['SKU-TEA-001', 'SKU-MUG-002', 'SKU-POT-003', 'SKU-CUP-004', 'SKU-BEAN-005', 'SKU-FLTR-009'];
+/** What the benchmark's customers buy: one of these, one or two of it. */
+export const SKUS = [
+  'SKU-TEA-001',
+  'SKU-MUG-002',
+  'SKU-POT-003',
+  'SKU-CUP-004',
+  'SKU-BEAN-005',
+  'SKU-FLTR-009',
+];
 
 /**
  * Open loop: order n starts at start + n/rate whatever became of the earlier ones, so a slow

@@ -13,6 +13,8 @@ export interface StepReport {
   skipped: number;
   /** Orders that finished their whole lifecycle before the drain timeout. */
   finished: number;
+  /** The orders' final states (a rejection for want of stock has a shorter lifecycle). */
+  statuses: Map<string, number>;
   /** From the last checkout until every order finished, s. */
   drainSeconds: number;
   /** The checkout request alone, client side. */
@@ -85,7 +87,7 @@ export function printCeilings(out: Out, c: Ceilings): void {
 export function printStep(out: Out, s: StepReport, ceilings: Ceilings | undefined): void {
   const h = s.hops;
   out(
-    `  offered ${s.offered}/s, accepted ${s.accepted.toFixed(1)}/s (${s.placed} orders, ${s.failures.length} failed, ${s.skipped} not sent), finished ${s.finished}, drained ${s.drainSeconds.toFixed(1)} s after the last checkout`,
+    `  offered ${s.offered}/s, accepted ${s.accepted.toFixed(1)}/s (${s.placed} orders, ${s.failures.length} failed, ${s.skipped} not sent), finished ${s.finished} (${[...s.statuses].map(([status, n]) => `${status} ${n}`).join(', ')}), drained ${s.drainSeconds.toFixed(1)} s after the last checkout`,
   );
   out('  latency, ms (p50 / p95 / p99):');
   out(`    checkout → CONFIRMED          ${msTriple(h.checkoutToConfirmed)}`);

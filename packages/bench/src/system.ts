@@ -26,8 +26,8 @@ import { Pool } from 'pg';
 import { appendTimes } from './appended';
 import { measureCeilings, type Ceilings } from './ceilings';
 import { hopsOf, type Hops } from './hops';
-import { progressOf, recordsOf } from './lifecycle';
-import { runOpenLoop } from './open-loop';
+import { ensureStock, progressOf, recordsOf } from './lifecycle';
+import { runOpenLoop, SKUS } from './open-loop';
 import { cpuBetween, sampleCpu, watchedProcesses, type Watched } from './process-cpu';
 import { printCeilings, printIdle, printStep, stepVerdict, type StepReport } from './report';
 import { spread } from './stats';
@@ -100,12 +100,15 @@ async function idleCpu(watched: readonly Watched[]): Promise<Map<string, number>
 }
 
 /** Waits until every order finished its lifecycle (or the timeout); when that was, ms. */
-async function drain(db: Pool, orderIds: string[]): Promise<{ finishedAt: number; finished: number }> {
+async function drain(
+  db: Pool,
+  orderIds: string[],
+): Promise<{ finishedAt: number; finished: number; statuses: Map<string, number> }> {
   const deadline = Date.now() + drainTimeoutMs;
   for (;;) {
     const progress = await progressOf(db, orderIds);
     if (progress.finished >= orderIds.length || Date.now() > deadline)
-      return { finishedAt: Date.now(), finished: progress.finished };
+      return { finishedAt: Date.now(), finished: progress.finished, statuses: progress.statuses };
     await sleep(1000);
   }
 }
@@ -118,6 +121,7 @@ async function step(
   rate: number,
   tag: string,
 ): Promise<StepReport> {
+  await ensureStock(db, SKUS, rate * stepSeconds * 2 + 1000);
   const cpuBefore = await sampleCpu(watched);
   const startedAt = Date.now();
   const load = await runOpenLoop({
@@ -129,7 +133,7 @@ async function step(
   });
   const loadEndedAt = Date.now();
   const orderIds = load.placed.map((p) => p.orderId);
-  const { finishedAt, finished } = await drain(db, orderIds);
+  const { finishedAt, finished, statuses } = await drain(db, orderIds);
   const cpu = cpuBetween(cpuBefore, await sampleCpu(watched));
   const window = (finishedAt - startedAt) / 1000;
   const perOrderMs = new Map(
@@ -149,6 +153,7 @@ async function step(
     failures: load.failures,
     skipped: load.skipped,
     finished,
+    statuses,
     drainSeconds: (finishedAt - loadEndedAt) / 1000,
     checkoutHttp: spread(load.placed.map((p) => p.checkoutMs)),
     hops,

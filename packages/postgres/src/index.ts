@@ -6,5 +6,6 @@ export {
   type PostgresSettings,
 } from './pool';
 export { withTransaction } from './transaction';
+export { PgListener, type ListenerOptions } from './listener';
 export { runMigrations, type Migration, type RunMigrationsOptions } from './migrations';
 export { postgresOutageReason } from './connection-errors';

@@ -74,6 +74,11 @@ export class AppModule implements OnApplicationShutdown {
               charge,
               config.PAYMENT_POLL_INTERVAL_MS,
               () => messaging.current.status !== 'starting',
+              {
+                connectionString: config.DATABASE_URL,
+                applicationName: `${config.SERVICE_NAME}-charger`,
+                connectionTimeoutMs: config.PG_CONNECTION_TIMEOUT_MS,
+              },
             ),
         },
         {

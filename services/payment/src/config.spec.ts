@@ -25,7 +25,7 @@ describe('payment configuration', () => {
   it('defaults the charger: 10-minute deadline, a lease over two calls, backoff up to 12 s', () => {
     expect(loadConfig(configSchema, required)).toMatchObject({
       PAYMENT_TIMEOUT_MS: 1000,
-      PAYMENT_POLL_INTERVAL_MS: 200,
+      PAYMENT_POLL_INTERVAL_MS: 500,
       PAYMENT_LEASE_MS: 15_000,
       PAYMENT_CHARGE_RETRY_INITIAL_DELAY_MS: 500,
       PAYMENT_CHARGE_RETRY_MAX_DELAY_MS: 12_000,

@@ -14,7 +14,7 @@ export const configSchema = baseConfigSchema
     /** How long the open breaker refuses calls before it lets one trial call through (half-open). */
     PAYMENT_BREAKER_RESET_MS: millis.default(10_000),
     /** How often the charger looks for due payments. */
-    PAYMENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
+    PAYMENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
     /**
      * How long a started charge attempt belongs to its instance; after that (the instance
      * died) another takes the payment over, asking the provider first. Must outlast a lookup

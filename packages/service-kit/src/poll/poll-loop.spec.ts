@@ -71,4 +71,40 @@ describe('PollLoop', () => {
     expect(loop.delay()).toBe(100);
     await loop.stop();
   });
+
+  it('runs a round at once when woken, and right after the round under way when woken during one', async () => {
+    const started: number[] = [];
+    let release: () => void = () => undefined;
+    const loop = new PollLoop({
+      name: 'charger',
+      intervalMs: 1000,
+      logger: logger(),
+      work: () => {
+        started.push(Date.now());
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    const t0 = Date.now();
+    loop.start();
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started.map((t) => t - t0)).toEqual([0]);
+    loop.wake();
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(50);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started.map((t) => t - t0)).toEqual([0, 50]);
+    release();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(started).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toHaveLength(3);
+    const stopped = loop.stop();
+    release();
+    await stopped;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(started).toHaveLength(3);
+  });
 });

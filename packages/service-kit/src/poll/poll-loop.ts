@@ -34,6 +34,8 @@ export class PollLoop {
   private stopped = false;
   private lastError: string | undefined;
   private failures = 0;
+  /** A wake came while a round ran: the next round starts right after it. */
+  private woken = false;
 
   constructor(private readonly options: PollLoopOptions) {}
 
@@ -48,6 +50,22 @@ export class PollLoop {
     await this.round;
   }
 
+  /**
+   * Runs a round now instead of at the next interval (work became due: another
+   * transaction said so). During a round, the next one follows it at once; rounds still
+   * never overlap. A wake during a failure backoff is honoured too: it comes from the
+   * database the rounds need, so that database answers again.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.round) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   /** How long to wait before the next round. */
   delay(): number {
     const { intervalMs, maxBackoffMs } = this.options;
@@ -55,14 +73,16 @@ export class PollLoop {
     return Math.max(intervalMs, Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(this.failures, 16)));
   }
 
-  private schedule(): void {
+  private schedule(delay = this.delay()): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.round = this.tick().finally(() => {
         this.round = undefined;
-        this.schedule();
+        const again = this.woken;
+        this.woken = false;
+        this.schedule(again ? 0 : this.delay());
       });
-    }, this.delay());
+    }, delay);
     if (this.options.unref) this.timer.unref();
   }
 

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { PgListener, type PostgresSettings } from '@order-platform/postgres';
 import { PollLoop, type PollLoopOptions } from './poll-loop';
 
 export interface PollerOptions extends Omit<PollLoopOptions, 'work' | 'logger'> {
@@ -6,6 +7,11 @@ export interface PollerOptions extends Omit<PollLoopOptions, 'work' | 'logger'> 
   logger?: Logger;
   /** False leaves the loop off for the application's whole life. Default: true. */
   enabled?: boolean;
+  /**
+   * A NOTIFY channel that wakes the loop at once: the transactions that make work due
+   * notify it, and the round starts when they commit rather than at the next interval.
+   */
+  wakeOn?: { channel: string; database: PostgresSettings };
 }
 
 /**
@@ -18,22 +24,29 @@ export abstract class Poller implements OnApplicationBootstrap, BeforeApplicatio
   protected readonly logger: Logger;
   private readonly loop: PollLoop;
   private readonly enabled: boolean;
+  private readonly listener: PgListener | undefined;
 
   protected constructor(options: PollerOptions) {
-    const { logger, enabled, ...loop } = options;
+    const { logger, enabled, wakeOn, ...loop } = options;
     this.logger = logger ?? new Logger(new.target.name);
     this.enabled = enabled ?? true;
     this.loop = new PollLoop({ ...loop, logger: this.logger, work: () => this.poll() });
+    this.listener = wakeOn
+      ? new PgListener(wakeOn.database, { channel: wakeOn.channel, onNotify: () => this.loop.wake() })
+      : undefined;
   }
 
   /** One round of work; a rejection is logged and the loop goes on at the next round. */
   protected abstract poll(): Promise<unknown>;
 
   onApplicationBootstrap(): void {
-    if (this.enabled) this.loop.start();
+    if (!this.enabled) return;
+    this.loop.start();
+    this.listener?.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+    await this.loop.stop();
   }
 }

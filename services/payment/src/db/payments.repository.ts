@@ -63,6 +63,9 @@ export interface DueSummary {
   oldestDueSince: Date | null;
 }
 
+/** The NOTIFY channel of a payment that became due: the charger listens to it. */
+export const PAYMENTS_DUE_CHANNEL = 'payments_due';
+
 export class PaymentsRepository {
   /**
    * Stores a new payment; false when the order already has one (that row decides, so a
@@ -88,7 +91,10 @@ export class PaymentsRepository {
        on conflict (order_id) do nothing`,
       values,
     );
-    return result.rowCount === 1;
+    if (result.rowCount !== 1) return false;
+    // Delivered when the transaction commits: the charger starts on it then.
+    await tx.query(`notify ${PAYMENTS_DUE_CHANNEL}`);
+    return true;
   }
 
   async find(tx: PoolClient, orderId: string): Promise<StoredPayment | undefined> {

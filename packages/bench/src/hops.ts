@@ -10,6 +10,8 @@ export interface Hops {
   cdc: Spread;
   /** The broker appended a record → a consumer group's transaction with it committed. */
   consume: Spread;
+  /** The same, per consumer group, slowest p99 first. */
+  consumeByGroup: { group: string; spread: Spread }[];
   /** The payment intent's commit → the provider answered the charge (the charger's pickup and the call). */
   intentToCharged: Spread;
   /** The provider answered → the payment's result committed. */
@@ -49,10 +51,14 @@ export function hopsOf(records: OrderRecords, appendedMs: ReadonlyMap<string, nu
     if (appended === undefined) missing += 1;
     else cdc.push(appended - r.committedMs);
   }
-  const consume = inbox.flatMap((r) => {
+  const consume: number[] = [];
+  const byGroup = new Map<string, number[]>();
+  for (const r of inbox) {
     const appended = appendedMs.get(r.eventId);
-    return appended === undefined ? [] : [r.committedMs - appended];
-  });
+    if (appended === undefined) continue;
+    consume.push(r.committedMs - appended);
+    byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r.committedMs - appended]);
+  }
   const intent = new Map(
     inbox
       .filter((r) => r.service === 'payment' && r.topic.startsWith('order.order-validated'))
@@ -75,6 +81,9 @@ export function hopsOf(records: OrderRecords, appendedMs: ReadonlyMap<string, nu
     checkoutToFinished: spread(since(last)),
     cdc: spread(cdc),
     consume: spread(consume),
+    consumeByGroup: [...byGroup]
+      .map(([group, values]) => ({ group, spread: spread(values) }))
+      .sort((a, b) => b.spread.p99 - a.spread.p99),
     intentToCharged: spread(pickup),
     chargedToResult: spread(call),
     eventsPerOrder: outbox.length / n,

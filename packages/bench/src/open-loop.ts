@@ -10,6 +10,7 @@ export interface Placed {
 
 export interface OpenLoopResult {
   offered: number;
+  /** How long checkouts were sent for. */
   seconds: number;
   placed: Placed[];
   failures: string[];
@@ -40,8 +41,10 @@ export async function runOpenLoop(options: {
   token: string;
   tag: string;
   maxInFlight?: number;
+  /** Ends the load early (at most `seconds` still): for a load that lasts as long as something else. */
+  stopWhen?: () => boolean;
 }): Promise<OpenLoopResult> {
-  const { client, ratePerSecond, seconds, token, tag } = options;
+  const { client, ratePerSecond, seconds, token, tag, stopWhen } = options;
   const total = Math.round(ratePerSecond * seconds);
   const maxInFlight = options.maxInFlight ?? Math.max(50, ratePerSecond * 10);
   const placed: Placed[] = [];
@@ -69,6 +72,7 @@ export async function runOpenLoop(options: {
 
   const start = performance.now();
   for (let n = 0; n < total; n++) {
+    if (stopWhen?.()) break;
     const due = start + (n * 1000) / ratePerSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -79,6 +83,13 @@ export async function runOpenLoop(options: {
     const p = one(n).finally(() => running.delete(p));
     running.add(p);
   }
+  const sentFor = (performance.now() - start) / 1000;
   await Promise.all(running);
-  return { offered: ratePerSecond, seconds, placed, failures, skipped };
+  return {
+    offered: ratePerSecond,
+    seconds: Math.min(seconds, Math.max(sentFor, 1 / ratePerSecond)),
+    placed,
+    failures,
+    skipped,
+  };
 }

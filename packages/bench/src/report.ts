@@ -3,6 +3,14 @@ import type { Hops } from './hops';
 import { isNodeService } from './process-cpu';
 import { msTriple, type Spread } from './stats';
 
+/** A view rebuilt from offset 0 during a step. */
+export interface RebuildReport {
+  view: string;
+  events: number;
+  seconds: number;
+  perSecond: number;
+}
+
 export interface StepReport {
   offered: number;
   seconds: number;
@@ -23,6 +31,7 @@ export interface StepReport {
   /** CPU-ms per order above idle, per process. */
   cpuPerOrderMs: Map<string, number>;
   verdict?: { sustained: boolean; reasons: string[] };
+  rebuild?: RebuildReport;
 }
 
 type Out = (line?: string) => void;
@@ -95,6 +104,8 @@ export function printStep(out: Out, s: StepReport, ceilings: Ceilings | undefine
   out(`    checkout request (HTTP)       ${msTriple(s.checkoutHttp)}`);
   out(`    outbox commit → in Kafka      ${msTriple(h.cdc)}   (CDC, ${h.cdc.n} records)`);
   out(`    in Kafka → consumer commit    ${msTriple(h.consume)}   (${h.consume.n} deliveries)`);
+  for (const { group, spread } of h.consumeByGroup.slice(0, 3))
+    out(`      ${group.padEnd(44)} ${msTriple(spread)}`);
   out(
     `    payment intent → charged      ${msTriple(h.intentToCharged)}   (the charger's pickup and the provider call)`,
   );
@@ -113,6 +124,10 @@ export function printStep(out: Out, s: StepReport, ceilings: Ceilings | undefine
   }
   if (ceilings?.postgres)
     out(`  = ${pct(s.accepted / ceilings.postgres.ordersPerSecond)} of the Postgres order ceiling`);
+  if (s.rebuild)
+    out(
+      `  rebuild of ${s.rebuild.view}: ${s.rebuild.events} events in ${s.rebuild.seconds.toFixed(1)} s = ${Math.round(s.rebuild.perSecond)} events/s, while the live system ran`,
+    );
   if (s.failures.length > 0) out(`  first failures: ${[...new Set(s.failures)].slice(0, 3).join(' | ')}`);
   if (s.verdict)
     out(`  ${s.verdict.sustained ? 'sustained' : `not sustained: ${s.verdict.reasons.join('; ')}`}`);

@@ -8,6 +8,9 @@
  * 2. Ceilings, on the same machine in the same run: Postgres (pgbench replaying the SQL of
  *    one order, captured from the services), raw KafkaJS produce and consume on topics
  *    shaped like the live ones, Debezium's lag for a bare insert loop into an outbox.
+ * 4. With --rebuild <view>: that view rebuilt from offset 0 (pnpm replay) while checkouts
+ *    go on at --rebuild-rate, for as long as the rebuild takes: its events/s, and the live
+ *    latencies meanwhile.
  * 3. Steps: checkouts at a fixed rate (open loop) for a set time each, stepping up until the
  *    checkout → CONFIRMED p99 passes --p99-limit or the system stops keeping up. Nothing is
  *    polled while the load runs; afterwards each step's figures come from the services' own
@@ -16,10 +19,12 @@
  * Addresses: BASKET_URL …, POSTGRES_ADMIN_URL (a superuser: it reads every service's
  * schema), KAFKA_BROKERS, KAFKA_CONNECT_URL; defaults are the native stack's.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { PlatformClient } from '@order-platform/e2e';
 import { createKafka, type KafkaClient } from '@order-platform/messaging';
 import { Pool } from 'pg';
@@ -29,7 +34,14 @@ import { hopsOf, type Hops } from './hops';
 import { ensureStock, progressOf, recordsOf } from './lifecycle';
 import { runOpenLoop, SKUS } from './open-loop';
 import { cpuBetween, sampleCpu, watchedProcesses, type Watched } from './process-cpu';
-import { printCeilings, printIdle, printStep, stepVerdict, type StepReport } from './report';
+import {
+  printCeilings,
+  printIdle,
+  printStep,
+  stepVerdict,
+  type RebuildReport,
+  type StepReport,
+} from './report';
 import { spread } from './stats';
 
 const { values } = parseArgs({
@@ -47,6 +59,8 @@ const { values } = parseArgs({
     'pg-seconds': { type: 'string', default: '20' },
     'cdc-rate': { type: 'string', default: '200' },
     'keep-going': { type: 'boolean', default: false },
+    rebuild: { type: 'string' },
+    'rebuild-rate': { type: 'string', default: '10' },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -56,7 +70,7 @@ if (values.help) {
   process.stdout.write(
     'usage: pnpm bench:system [--rates 5,10,20,40,80] [--step-seconds 30] [--idle-seconds 20] [--token tok_ok]\n' +
       '         [--p99-limit 1000] [--drain-timeout 120] [--no-ceilings] [--pg-clients 8] [--pg-seconds 20]\n' +
-      '         [--cdc-rate 200] [--keep-going] [--json results.json]\n' +
+      '         [--cdc-rate 200] [--keep-going] [--rebuild order-timeline [--rebuild-rate 10]] [--json results.json]\n' +
       'Steps up through --rates until a step is not sustained (--keep-going runs every step).\n',
   );
   process.exit(0);
@@ -113,6 +127,31 @@ async function drain(
   }
 }
 
+/** `pnpm replay <view> --restart --json` as a child process: its events and seconds, when it ends. */
+function startRebuild(view: string): { done: () => boolean; result: Promise<RebuildReport> } {
+  let ended = false;
+  const result = new Promise<RebuildReport>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'services/views/dist/cli/replay.js'), view, '--restart', '--json'],
+      { maxBuffer: 64 * 1024 * 1024, env: process.env },
+      (error, stdout, stderr) => {
+        ended = true;
+        if (error)
+          return reject(
+            new Error(`pnpm replay ${view} failed: ${stderr.trim().split('\n').at(-1) ?? error.message}`),
+          );
+        const { events, seconds } = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+          events: number;
+          seconds: number;
+        };
+        resolve({ view, events, seconds, perSecond: events / seconds });
+      },
+    );
+  });
+  return { done: () => ended, result };
+}
+
 async function step(
   db: Pool,
   kafka: KafkaClient,
@@ -120,16 +159,20 @@ async function step(
   idle: Map<string, number>,
   rate: number,
   tag: string,
+  rebuildView?: string,
 ): Promise<StepReport> {
-  await ensureStock(db, SKUS, rate * stepSeconds * 2 + 1000);
+  const seconds = rebuildView ? 900 : stepSeconds;
+  await ensureStock(db, SKUS, rate * seconds * 2 + 1000);
   const cpuBefore = await sampleCpu(watched);
   const startedAt = Date.now();
+  const rebuild = rebuildView ? startRebuild(rebuildView) : undefined;
   const load = await runOpenLoop({
     client,
     ratePerSecond: rate,
-    seconds: stepSeconds,
+    seconds,
     token: values.token,
     tag,
+    ...(rebuild ? { stopWhen: rebuild.done } : {}),
   });
   const loadEndedAt = Date.now();
   const orderIds = load.placed.map((p) => p.orderId);
@@ -147,8 +190,9 @@ async function step(
   const hops: Hops = hopsOf(records, appended);
   return {
     offered: rate,
-    seconds: stepSeconds,
-    accepted: load.placed.length / stepSeconds,
+    seconds: load.seconds,
+    accepted: load.placed.length / load.seconds,
+    ...(rebuild ? { rebuild: await rebuild.result } : {}),
     placed: load.placed.length,
     failures: load.failures,
     skipped: load.skipped,
@@ -166,13 +210,15 @@ async function main(): Promise<void> {
   const db = new Pool({ connectionString: adminUrl, max: 4 });
   const kafka = createKafka({ clientId: runId, brokers });
   const watched = await watchedProcesses(join(repoRoot, 'packages/devstack/dist/cli.js'));
-  const results: { machine: string; idle: Record<string, number>; ceilings?: Ceilings; steps: StepReport[] } =
-    {
-      machine: '',
-      idle: {},
-      steps: [],
-    };
+  const results: {
+    machine: string;
+    idle: Record<string, number>;
+    ceilings?: Ceilings;
+    steps: StepReport[];
+    rebuild?: StepReport;
+  } = { machine: await machine(), idle: {}, steps: [] };
   try {
+    out(results.machine);
     out(
       `system benchmark ${runId}: steps ${rates.join(', ')} orders/s, ${stepSeconds} s each, token ${values.token}`,
     );
@@ -211,6 +257,18 @@ async function main(): Promise<void> {
         break;
       }
     }
+    if (values.rebuild) {
+      const rate = number('rebuild-rate', values['rebuild-rate']);
+      out();
+      out(`rebuild: ${values.rebuild} from offset 0 while checkouts go on at ${rate} orders/s …`);
+      const report = await step(db, kafka, watched, idle, rate, `${runId}-rebuild`, values.rebuild);
+      report.verdict = stepVerdict(report, {
+        p99LimitMs,
+        finishedLimitMs: (baseline ?? 15_000) + backlogSlackMs,
+      });
+      results.rebuild = report;
+      printStep(out, report, results.ceilings);
+    }
     out();
     printSummary(results.steps, results.ceilings);
   } finally {
@@ -221,6 +279,19 @@ async function main(): Promise<void> {
     writeFileSync(values.json, JSON.stringify(results, plain, 2));
     out(`figures written to ${values.json}`);
   }
+}
+
+/** Cores, CPU model, memory and the commit measured: what a figure needs to be compared. */
+async function machine(): Promise<string> {
+  const cores = cpus();
+  let commit = 'unknown commit';
+  try {
+    const { stdout } = await promisify(execFile)('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']);
+    commit = `commit ${stdout.trim()}`;
+  } catch {
+    // Not a git checkout (an image): the figures still stand, unlabelled.
+  }
+  return `machine: ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${commit}`;
 }
 
 function printSummary(steps: StepReport[], ceilings: Ceilings | undefined): void {

@@ -25,6 +25,11 @@ export class SmtpMailer implements OnApplicationShutdown {
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
       secure: false,
+      // Connections are kept and reused: a new one per email (TCP, greeting, EHLO) cost as
+      // much as the email itself. A pooled connection the server dropped fails its send
+      // with a connection error (an outage: the message is held and tried again on a new one).
+      pool: true,
+      maxConnections: 8,
       // A hanging server must not hold the handler's transaction (and the partition) for long.
       connectionTimeout: config.SMTP_TIMEOUT_MS,
       greetingTimeout: config.SMTP_TIMEOUT_MS,

@@ -36,8 +36,9 @@ describe('the read views, end to end', () => {
   const system = useRunningSystem();
   const client = () => system.client;
 
-  /** The day's sales once the read side has projected everything published so far. */
+  /** The day's sales once the whole system is quiet and the read side has projected everything. */
   async function steadySales(from: string, to: string): Promise<DailySales> {
+    await system.quiet();
     await system.settled();
     return client().dailySales(from, to);
   }
@@ -47,8 +48,8 @@ describe('the read views, end to end', () => {
     // The topics are shared with earlier runs: sales are compared before and after. The
     // next day is included in case the orders cross midnight (UTC).
     const salesRange = [utcDay(startedAt), utcDay(startedAt, 1)] as const;
-    // The read side may still be projecting events that came before this test (an earlier
-    // file's orders): the day's sales are read once it has caught up.
+    // The system may still be finishing orders that came before this test (an earlier file's
+    // or layer's), and the read side projecting them: the day's sales are read once all is quiet.
     const salesBefore = await steadySales(...salesRange);
 
     const customerId = `customer-${randomUUID().slice(0, 8)}`;

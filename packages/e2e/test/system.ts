@@ -11,7 +11,7 @@ import {
   useStack,
   waitForHttp,
 } from '@order-platform/testing';
-import { topicsConsumedBy } from '@order-platform/contracts';
+import { TOPICS, topicsConsumedBy } from '@order-platform/contracts';
 import { createKafka } from '@order-platform/messaging';
 import { settled } from '@order-platform/messaging/testing';
 import { processes } from '@order-platform/topology';
@@ -91,6 +91,33 @@ export class RunningSystem {
       createKafka({ brokers: this.stack.kafkaBrokers, clientId: 'e2e-settled' }),
       OBSERVED_GROUPS,
     );
+  }
+
+  /**
+   * Resolves once the whole system is quiet: every consumer group of the catalogue topics has
+   * handled all they held, and nothing new was published for `quietMs`. Orders that earlier
+   * layers left under way (their payments caught up when this system's payment service
+   * starts, then confirmed) have finished by then: a test comparing the day's totals before
+   * and after its own orders starts from a total nobody else is still changing.
+   */
+  async quiet(quietMs = 3_000, timeoutMs = 120_000): Promise<void> {
+    const kafka = createKafka({ brokers: this.stack.kafkaBrokers, clientId: 'e2e-quiet' });
+    const topics = TOPICS.map((t) => t.topic);
+    const ends = () =>
+      kafka.withAdmin(async (admin) => {
+        const all: number[] = [];
+        for (const topic of topics) for (const o of await admin.offsets(topic)) all.push(o.high);
+        return all.join(',');
+      });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const before = await ends();
+      const groups = await kafka.withAdmin((admin) => admin.readersOf(topics));
+      await settled(kafka, groups, timeoutMs);
+      await new Promise((r) => setTimeout(r, quietMs));
+      if ((await ends()) === before) return;
+      if (Date.now() > deadline) throw new Error(`the system did not go quiet within ${timeoutMs} ms`);
+    }
   }
 
   /** SIGKILL an instance (no shutdown hooks: a crash), then start it again on the same port. */

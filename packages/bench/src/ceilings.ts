@@ -1,3 +1,4 @@
+import { TOPICS } from '@order-platform/contracts';
 import type { PlatformClient } from '@order-platform/e2e';
 import type { KafkaClient } from '@order-platform/messaging';
 import { kafkaCeiling, type KafkaCeiling } from '@order-platform/messaging/bench';
@@ -75,8 +76,8 @@ export async function measureCeilings(options: {
     log('  raw KafkaJS produce and consume …');
     ceilings.kafka = await kafkaCeiling({
       kafka: options.kafka,
-      partitions: 6,
-      config: { 'retention.ms': '-1', 'cleanup.policy': 'delete' },
+      partitions: TOPICS[0]!.partitions,
+      config: TOPICS[0]!.config,
       messageBytes: Math.round(hops?.eventBytes || 350),
       messages: 20_000,
     });

@@ -1,3 +1,4 @@
+import { TOPICS } from '@order-platform/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
@@ -35,12 +36,8 @@ export interface CdcCeilingOptions {
   partitions?: number;
 }
 
-/** The live topics' configuration (the topic catalogue's): LogAppendTime is what lag is measured by. */
-const TOPIC_CONFIG = {
-  'retention.ms': '-1',
-  'cleanup.policy': 'delete',
-  'message.timestamp.type': 'LogAppendTime',
-};
+/** A live topic's shape, from the catalogue: its LogAppendTime is what lag is measured by. */
+const LIVE_TOPIC = TOPICS[0]!;
 
 /**
  * Debezium's lag for a bare insert loop into an outbox: its own schema, outbox table,
@@ -79,7 +76,7 @@ export async function cdcCeiling(options: CdcCeilingOptions): Promise<CdcCeiling
     `);
     await kafka.withAdmin((a) =>
       a.ensureTopics([
-        { topic, partitions: options.partitions ?? 6, config: TOPIC_CONFIG },
+        { topic, partitions: options.partitions ?? LIVE_TOPIC.partitions, config: LIVE_TOPIC.config },
         { topic: heartbeatTopic(name), partitions: 1 },
       ]),
     );

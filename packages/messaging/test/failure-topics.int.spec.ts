@@ -1,6 +1,7 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { ConsumerRunner, deadLetterTopicName, retryTopicName } from '../src';
+import { withTimeout } from '../src/timeout';
 import { ensureTopics } from '../src/topics';
 import { useRunnerFixture } from './runner-fixture';
 
@@ -38,9 +39,13 @@ describe('failure topics made by the runner', () => {
     // A retry topic from before retention was set, keeping records one minute only.
     const admin = fixture.kafkajs.admin();
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic: first, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '60000' }] },
-    ]);
+    await withTimeout(
+      ensureTopics(admin, [
+        { topic: first, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '60000' }] },
+      ]),
+      60_000,
+      'creating the old retry topic',
+    );
     await admin.disconnect();
 
     const runner = new ConsumerRunner({
@@ -51,10 +56,11 @@ describe('failure topics made by the runner', () => {
       handlers: [fixture.recorder(topic)],
       retry: { retryTopicDelaysMs: [5_000, 3 * WEEK] },
     });
-    await runner.start();
-    await runner.stop();
+    // Each step is bounded and named, so that a hang says where it is.
+    await withTimeout(runner.start(), 60_000, 'runner.start (creating the failure topics)');
+    await withTimeout(runner.stop(), 60_000, 'runner.stop');
 
-    expect(await retention([first, second, dlq])).toEqual({
+    expect(await withTimeout(retention([first, second, dlq]), 60_000, 'reading the retention')).toEqual({
       [first]: String(WEEK),
       [second]: String(30 * WEEK),
       [dlq]: '-1',

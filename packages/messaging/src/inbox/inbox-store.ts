@@ -15,17 +15,36 @@ export interface InboxEntry {
 }
 
 /**
- * Writes the inbox row (tables: ./migrations.ts) and decides: duplicate (row already
- * there), stale (not newer than the last applied message of its aggregate: compared by
- * sequence, then dispatch time; recorded as such), or new.
+ * Writes the inbox row (tables: ./migrations.ts) and decides, in one round trip: duplicate
+ * (row already there), stale (not newer than the last applied message of its aggregate:
+ * compared by sequence, then dispatch time; recorded as such), or new.
+ *
+ * The position moves first, only for a message newer than the aggregate's last one, and
+ * the inbox row records whether it did. A duplicate never moves it: when it was first
+ * handled the position became its own or was already past it, and positions only grow.
+ * The position's row lock orders two instances that briefly both hold the aggregate's
+ * partition around a rebalance: the second waits, then finds the position at the message
+ * (not newer) and its inbox row present (a duplicate).
  */
 export async function recordInInbox(client: PoolClient, entry: InboxEntry): Promise<InboxVerdict> {
   const { groupId, identity } = entry;
-  const inserted = await client.query(
-    `insert into message_transactions
+  const recorded = await client.query<{ outcome: 'applied' | 'stale' }>(
+    `with moved as (
+       insert into message_aggregate_positions as p
+         (consumer_group, topic, aggregate_id, sequence, occurred_at, message_id)
+       values ($1, $9, $6, $7, $8, $2)
+       on conflict (consumer_group, topic, aggregate_id) do update
+         set sequence = excluded.sequence, occurred_at = excluded.occurred_at,
+             message_id = excluded.message_id, updated_at = now()
+         where (excluded.sequence, excluded.occurred_at) > (p.sequence, p.occurred_at)
+       returning 1
+     )
+     insert into message_transactions
        (consumer_group, message_id, topic, partition, "offset", aggregate_id, sequence, occurred_at, outcome)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, 'applied')
-     on conflict (consumer_group, message_id) do nothing`,
+     values ($1, $2, $3, $4, $5, $6, $7, $8,
+             case when exists (select from moved) then 'applied' else 'stale' end)
+     on conflict (consumer_group, message_id) do nothing
+     returning outcome`,
     [
       groupId,
       identity.eventId,
@@ -35,35 +54,12 @@ export async function recordInInbox(client: PoolClient, entry: InboxEntry): Prom
       identity.aggregateId,
       identity.sequence.toString(),
       identity.occurredAt,
-    ],
-  );
-  if (inserted.rowCount === 0) return 'duplicate';
-  // One statement both checks and moves the position, and its row lock orders two
-  // instances that briefly both hold the aggregate's partition around a rebalance.
-  const newer = await client.query(
-    `insert into message_aggregate_positions as p (consumer_group, topic, aggregate_id, sequence, occurred_at, message_id)
-     values ($1, $2, $3, $4, $5, $6)
-     on conflict (consumer_group, topic, aggregate_id) do update
-       set sequence = excluded.sequence, occurred_at = excluded.occurred_at,
-           message_id = excluded.message_id, updated_at = now()
-       where (excluded.sequence, excluded.occurred_at) > (p.sequence, p.occurred_at)`,
-    [
-      groupId,
       entry.declaredTopic,
-      identity.aggregateId,
-      identity.sequence.toString(),
-      identity.occurredAt,
-      identity.eventId,
     ],
   );
-  if (newer.rowCount === 0) {
-    await client.query(
-      `update message_transactions set outcome = 'stale' where consumer_group = $1 and message_id = $2`,
-      [groupId, identity.eventId],
-    );
-    return 'stale';
-  }
-  return 'new';
+  const outcome = recorded.rows[0]?.outcome;
+  if (outcome === undefined) return 'duplicate';
+  return outcome === 'applied' ? 'new' : 'stale';
 }
 
 /**

@@ -38,6 +38,8 @@ FROM node AS deps
 RUN pnpm config set store-dir /pnpm/store --location=global
 WORKDIR /repo
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+# The lockfile names patched dependencies (package.json "pnpm.patchedDependencies").
+COPY patches ./patches
 RUN pnpm fetch
 
 FROM deps AS build

@@ -114,7 +114,11 @@ export class ConsumerRunner {
         sessionTimeout,
         heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
         rebalanceTimeout: Math.max(10_000, sessionTimeout),
-        maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
+        // A fetch returns as soon as records arrive, so this long poll costs no latency; it
+        // only sets how often a quiet group asks (1 s made the idle services about twice as
+        // busy: README "Performance"). A resumed partition, a heartbeat and a stop wait for
+        // the fetch in flight, so they take up to this long.
+        maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 5_000,
       },
       topics: this.topics,
       fromBeginning: this.options.fromBeginning ?? true,

@@ -81,7 +81,7 @@ export interface ConsumerRunnerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   partitionsConsumedConcurrently?: number;
-  /** How long a fetch waits for records on a quiet partition (KafkaJS maxWaitTimeInMs). */
+  /** How long a fetch waits for records on quiet partitions (KafkaJS maxWaitTimeInMs; default 5 s). */
   maxWaitTimeMs?: number;
   /** Create missing retry and dead-letter topics (with the source topic's partition count) at start. */
   createFailureTopics?: boolean;

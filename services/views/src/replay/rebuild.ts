@@ -191,6 +191,9 @@ export class Rebuild {
       fromBeginning: true,
       sessionTimeoutMs: 10_000,
       heartbeatIntervalMs: 1_000,
+      // The swap stops this runner while it holds the live projector still, and a stop
+      // waits for the fetch in flight: keep that wait short.
+      maxWaitTimeMs: 500,
       ...(logger ? { logger } : {}),
       hooks: {
         afterDatabaseCommit: (messages) => {

@@ -88,7 +88,7 @@ export function printCeilings(out: Out, c: Ceilings): void {
   else if (c.kafkaError) out(`  Kafka: not measured: ${c.kafkaError}`);
   if (c.cdc)
     out(
-      `  Debezium, bare insert loop at ${c.cdc.offeredPerSecond} rows/s (${c.cdc.rows} rows): commit → in Kafka p50 ${Math.round(c.cdc.lagMs.p50)} ms, p95 ${Math.round(c.cdc.lagMs.p95)} ms, p99 ${Math.round(c.cdc.lagMs.p99)} ms, max ${Math.round(c.cdc.lagMs.max)} ms; sustained ${c.cdc.sustainedPerSecond.toFixed(0)} rows/s`,
+      `  Debezium, bare insert loop at ${c.cdc.offeredPerSecond.toFixed(0)} rows/s (${c.cdc.rows} rows): commit → in Kafka p50 ${Math.round(c.cdc.lagMs.p50)} ms, p95 ${Math.round(c.cdc.lagMs.p95)} ms, p99 ${Math.round(c.cdc.lagMs.p99)} ms, max ${Math.round(c.cdc.lagMs.max)} ms; sustained ${c.cdc.sustainedPerSecond.toFixed(0)} rows/s`,
     );
   else if (c.cdcError) out(`  Debezium: not measured: ${c.cdcError}`);
 }

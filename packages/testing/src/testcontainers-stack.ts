@@ -148,7 +148,7 @@ export async function startContainerStack(): Promise<StackSettings> {
     .withNetwork(network)
     .withNetworkAliases('smtp')
     .withExposedPorts(1025, 1080)
-    .withWaitStrategy(Wait.forHttp('/email', 1080))
+    .withWaitStrategy(Wait.forHttp('/healthz', 1080))
     .withReuse()
     .start();
 

@@ -5,6 +5,7 @@ import { commitInstall, temporaryDir } from '../install-cache';
 import { requireCommands, runInstaller } from '../installer';
 import { httpOk, smtpGreets } from '../probes';
 import { dataDirOf, version } from '../stack-context';
+import { makeMaildevRestoreSafe } from './maildev-restore';
 
 function maildevDir(ctx: StackContext): string {
   return join(ctx.cacheDir, `maildev-${version(ctx, 'MAILDEV_VERSION')}`);
@@ -37,11 +38,14 @@ export function smtp(ctx: StackContext): Component {
       );
       if (!existsSync(join(tmp, 'node_modules/maildev/bin/maildev')))
         throw new Error('smtp: maildev missing after npm install');
+      makeMaildevRestoreSafe(tmp);
       commitInstall(tmp, final);
     },
 
     start() {
       mkdirSync(data, { recursive: true });
+      // Installs made before the edit existed get it here.
+      makeMaildevRestoreSafe(maildevDir(ctx));
       return Promise.resolve({
         command: 'node',
         args: [

@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeMaildevRestoreSafe } from './maildev-restore';
+import { makeMaildevRestoreSafe, pruneStoredEmails } from './maildev-restore';
 
 /** The two functions of maildev 2.2.1's lib/mailserver.js the edit changes, as published. */
 const MAILSERVER = `const store = []
@@ -81,5 +90,29 @@ describe('makeMaildevRestoreSafe', () => {
     expect(readFileSync(file, 'utf8')).toBe(once);
     const other = installed('function saveEmailToStore () {}\n');
     expect(() => makeMaildevRestoreSafe(other.dir)).toThrow(/is not the maildev this edit knows/);
+  });
+});
+
+describe('pruneStoredEmails', () => {
+  it('keeps the newest emails and deletes the older ones with their attachment folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maildev-store-'));
+    try {
+      for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) {
+        writeFileSync(join(dir, `${id}.eml`), 'Subject: x\n');
+        mkdirSync(join(dir, id));
+        utimesSync(join(dir, `${id}.eml`), 1_000 + i, 1_000 + i);
+      }
+      expect(pruneStoredEmails(dir, 4)).toBe(0);
+      expect(pruneStoredEmails(dir, 2)).toBe(2);
+      expect(
+        readdirSync(dir)
+          .filter((n) => n.endsWith('.eml'))
+          .sort(),
+      ).toEqual(['c.eml', 'd.eml']);
+      expect(existsSync(join(dir, 'a'))).toBe(false);
+      expect(existsSync(join(dir, 'd'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -54,4 +54,27 @@ export function makeMaildevRestoreSafe(installDir: string): void {
     code = code.replace(edit.from, edit.to);
   }
   writeFileSync(file, code);
+}
+
+/**
+ * The emails the sink keeps across restarts. maildev restores its store by opening every
+ * stored file at once, and past the open-file limit (20,000 here) the rest fail silently:
+ * with 30,000 stored it listed 20,000 after a restart, a random third missing, recent
+ * emails included.
+ */
+export const KEPT_EMAILS = 10_000;
+
+/** Deletes the oldest stored emails (and their attachment folders) beyond `keep`; how many went. */
+export function pruneStoredEmails(mailDir: string, keep = KEPT_EMAILS): number {
+  const emails = readdirSync(mailDir)
+    .filter((name) => name.endsWith('.eml'))
+    .map((name) => ({ name, mtime: statSync(join(mailDir, name)).mtimeMs }));
+  if (emails.length <= keep) return 0;
+  emails.sort((a, b) => a.mtime - b.mtime);
+  const old = emails.slice(0, emails.length - keep);
+  for (const { name } of old) {
+    rmSync(join(mailDir, name), { force: true });
+    rmSync(join(mailDir, name.slice(0, -'.eml'.length)), { recursive: true, force: true });
+  }
+  return old.length;
 }

@@ -5,7 +5,7 @@ import { commitInstall, temporaryDir } from '../install-cache';
 import { requireCommands, runInstaller } from '../installer';
 import { httpOk, smtpGreets } from '../probes';
 import { dataDirOf, version } from '../stack-context';
-import { makeMaildevRestoreSafe } from './maildev-restore';
+import { KEPT_EMAILS, makeMaildevRestoreSafe, pruneStoredEmails } from './maildev-restore';
 
 function maildevDir(ctx: StackContext): string {
   return join(ctx.cacheDir, `maildev-${version(ctx, 'MAILDEV_VERSION')}`);
@@ -46,6 +46,8 @@ export function smtp(ctx: StackContext): Component {
       mkdirSync(data, { recursive: true });
       // Installs made before the edit existed get it here.
       makeMaildevRestoreSafe(maildevDir(ctx));
+      const pruned = pruneStoredEmails(data);
+      if (pruned > 0) ctx.log(`smtp: deleted the ${pruned} oldest stored emails (keeps ${KEPT_EMAILS})`);
       return Promise.resolve({
         command: 'node',
         args: [
